@@ -1,0 +1,28 @@
+// The `ledger` executable: a git-style dispatcher and nothing else. Each folder adds its own
+// subcommands (ledger::<folder>::add_commands); this file only wires them together.
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+
+#include "ledger/producer/commands.hpp"
+#include "ledger/projector/commands.hpp"
+#include "ledger/queries/commands.hpp"
+#include "ledger/schema/commands.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "ledger: an event-sourced trading ledger.\n"
+      "Agents publish events to Kafka; projectors fold them into PostgreSQL tables."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "ledger 0.1.0");
+  int exit_code = EXIT_SUCCESS;
+  ledger::producer::add_commands(app, exit_code);
+  ledger::schema::add_commands(app, exit_code);
+  ledger::projector::add_commands(app, exit_code);
+  ledger::queries::add_commands(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return exit_code;
+}

@@ -1,0 +1,21 @@
+// JSON in and out of events through protobuf's own JSON mapping (field names as in the .proto,
+// lowerCamelCase accepted on input, enums by name, Timestamp as RFC 3339).
+// Pure functions; thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "ledger/v1/events.pb.h"
+
+namespace ledger::events {
+
+// Parses one JSON object into `event`. On failure returns false and sets `error` to protobuf's
+// message (e.g. "INVALID_ARGUMENT:... invalid value ..."). Unknown fields are an error.
+bool event_from_json(std::string_view json, ledger::v1::Event& event, std::string& error);
+
+// One line of JSON (no newlines), original proto field names, enums as names, fields with
+// default values omitted.
+std::string event_to_json(const ledger::v1::Event& event);
+
+}  // namespace ledger::events
