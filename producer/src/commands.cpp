@@ -1,9 +1,13 @@
 #include "ledger/producer/commands.hpp"
 
-#include <CLI/CLI.hpp>
+#include "command_registry.hpp"
 
 namespace ledger::producer {
 
-void add_commands(CLI::App& /*app*/, int& /*exit_code*/) {}
+void add_commands(CLI::App& app, int& exit_code) {
+  add_broker_command(app, exit_code);
+  add_publish_command(app, exit_code);
+  add_tail_command(app, exit_code);
+}
 
 }  // namespace ledger::producer

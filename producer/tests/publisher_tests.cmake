@@ -1,0 +1,1 @@
+# Tests of the Publisher, ledger publish and ledger tail.
