@@ -20,8 +20,8 @@ namespace ledger::events {
 class Decimal {
  public:
   using Units = __int128;
-  static constexpr int kScale = 8;          // digits after the point
-  static constexpr int kIntegerDigits = 16; // digits before the point (NUMERIC(24,8))
+  static constexpr int kScale = 8;           // digits after the point
+  static constexpr int kIntegerDigits = 16;  // digits before the point (NUMERIC(24,8))
   static constexpr Units kOne = 100'000'000;
 
   constexpr Decimal() = default;
@@ -54,6 +54,11 @@ class Decimal {
   static std::optional<Decimal> checked_add(Decimal a, Decimal b);
   static std::optional<Decimal> checked_sub(Decimal a, Decimal b);
   static std::optional<Decimal> checked_mul_exact(Decimal a, Decimal b);
+  // Product and quotient rounded half away from zero to 8 digits after the point (for notional
+  // values and averages, where exactness is impossible). nullopt when the result leaves
+  // NUMERIC(24,8) or, for division, when `b` is zero.
+  static std::optional<Decimal> checked_mul_rounded(Decimal a, Decimal b);
+  static std::optional<Decimal> checked_div_rounded(Decimal a, Decimal b);
 
   friend constexpr auto operator<=>(Decimal a, Decimal b) = default;
   friend constexpr bool operator==(Decimal a, Decimal b) = default;
