@@ -1,0 +1,111 @@
+// PerformanceTracker: trade statistics and equity-curve statistics for one agent or one
+// strategy, from the round trips and equity snapshots the PositionBook produced.
+//
+// Owns: win/loss counts and money averages (exact, Decimal), drawdown, daily returns and the
+// ratios built on them (Sharpe, Sortino, volatility: double, they are statistics, not money).
+// Every formula, and what is reported when a figure is undefined, is in
+// projector/accounting/README.md. Undefined figures are std::nullopt (SQL NULL), never a
+// made-up number.
+// Promises: deterministic; the summary depends only on the sequence of add_* calls, not on
+// how they were batched. Memory: one entry per UTC day that has a snapshot.
+// Thread safety: a value type; not thread-safe.
+// Needs: round trips and snapshots in log order. Per strategy, feed only round trips (the
+// equity curve is per agent): the equity figures then stay nullopt.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "ledger/projector/accounting/amount.hpp"
+#include "ledger/projector/accounting/position.hpp"
+#include "ledger/projector/accounting/position_book.hpp"
+#include "ledger/projector/accounting/result.hpp"
+
+namespace ledger::projector::accounting {
+
+// Days per year for annualisation (crypto trades every day).
+inline constexpr double kTradingDaysPerYear = 365.0;
+
+// Daily returns of end-of-day points (days ascending, one point per day):
+// r_d = (E_d - E_{d-1} - (C_d - C_{d-1})) / E_{d-1} between consecutive points whose earlier
+// equity E_{d-1} > 0 (otherwise that return is undefined and left out). A calendar day without
+// a snapshot carries the previous equity forward: its return is 0. Those zero days are
+// counted, not stored, so a long gap costs no memory.
+struct DailyReturns {
+  std::vector<double> observed;    // one per day with a snapshot after the first
+  std::uint64_t carried_days = 0;  // days without a snapshot between the first and the last
+  std::uint64_t count() const { return observed.size() + carried_days; }
+};
+struct EndOfDay {
+  std::int64_t day = 0;  // UTC day number
+  Decimal equity;        // total value at the end of the day
+  Decimal capital;       // capital at the end of the day
+  friend bool operator==(const EndOfDay&, const EndOfDay&) = default;
+};
+DailyReturns daily_returns(const std::vector<EndOfDay>& days);
+
+struct PerformanceSummary {
+  // Trades: one per round trip, classified by exact net P&L (> 0 win, < 0 loss, 0 breakeven).
+  std::uint64_t round_trips = 0;
+  std::uint64_t wins = 0;
+  std::uint64_t losses = 0;
+  std::uint64_t breakevens = 0;
+  std::optional<double> win_rate_pct;   // wins / round_trips x 100
+  Decimal gross_profit;                 // sum of winners' net P&L (>= 0)
+  Decimal gross_loss;                   // sum of losers' net P&L (<= 0)
+  Decimal net_pnl;                      // sum of all net P&L
+  Decimal fees;                         // sum of round-trip fees
+  std::optional<Decimal> average_win;   // gross_profit / wins
+  std::optional<Decimal> average_loss;  // gross_loss / losses (<= 0)
+  std::optional<Decimal> largest_win;
+  std::optional<Decimal> largest_loss;
+  std::optional<double> profit_factor;        // gross_profit / |gross_loss|
+  std::optional<Decimal> expectancy;          // net_pnl / round_trips
+  std::optional<TimeUs> average_duration_us;  // mean round-trip duration, truncated
+
+  // Equity curve (per agent).
+  std::uint64_t snapshots = 0;
+  std::optional<Decimal> max_drawdown;          // largest fall of total P&L below its running peak
+  std::optional<double> max_drawdown_pct;       // that fall / equity at the peak x 100 (largest)
+  std::uint64_t daily_returns = 0;              // count of daily returns used below
+  std::optional<double> volatility_pct;         // sample stdev of daily returns x sqrt(365) x 100
+  std::optional<double> sharpe_ratio;           // mean / stdev x sqrt(365), risk-free 0
+  std::optional<double> sortino_ratio;          // mean / downside deviation x sqrt(365)
+  std::optional<double> total_return_pct;       // latest total_pnl / capital x 100
+  std::optional<double> annualized_return_pct;  // ((1+R)^(365/days) - 1) x 100
+  std::optional<TimeUs> first_snapshot_at_us;
+  std::optional<TimeUs> last_snapshot_at_us;
+};
+
+class PerformanceTracker {
+ public:
+  // Sums are exact; they throw AccountingOverflow only past 10^22 of money.
+  void add_round_trip(const RoundTrip& trip);
+  void add_snapshot(const EquitySnapshot& snapshot);
+  // O(days with a snapshot). Errors: kOverflow (a money average outside NUMERIC(24,8)).
+  Result<PerformanceSummary> summary() const;
+
+  friend bool operator==(const PerformanceTracker&, const PerformanceTracker&) = default;
+
+ private:
+  // Trades.
+  std::uint64_t round_trips_ = 0, wins_ = 0, losses_ = 0;
+  Amount gross_profit_, gross_loss_, fees_;
+  std::optional<Amount> largest_win_, largest_loss_;
+  __int128 duration_sum_us_ = 0;
+  // Equity curve.
+  std::uint64_t snapshots_ = 0;
+  std::optional<TimeUs> first_at_us_, last_at_us_;
+  Decimal peak_pnl_;  // running peak of total_pnl, starting at 0 (the account's start)
+  Amount max_drawdown_;
+  std::optional<double> max_drawdown_pct_;
+  std::optional<double> last_roi_pct_;
+  std::vector<EndOfDay> days_;  // day = floor(at_us / 86400e6)
+};
+
+// For statistics only (never for money): the nearest double.
+double to_double(Decimal value);
+double to_double(Amount value);
+
+}  // namespace ledger::projector::accounting
