@@ -1,0 +1,13 @@
+// Private to schema/: one registration function per subcommand, called by add_commands().
+#pragma once
+
+namespace CLI {
+class App;
+}
+
+namespace ledger::schema::detail {
+
+void add_db_command(CLI::App& app, int& exit_code);
+void add_migrate_command(CLI::App& app, int& exit_code);
+
+}  // namespace ledger::schema::detail

@@ -1,0 +1,334 @@
+#include "ledger/schema/local_cluster.hpp"
+
+#include <fcntl.h>
+#include <openssl/rand.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <pqxx/pqxx>
+#include <thread>
+
+#include "process.hpp"
+
+namespace ledger::schema {
+namespace {
+
+namespace fs = std::filesystem;
+using detail::SystemUser;
+
+constexpr std::size_t socket_dir_length_max = 90;  // sun_path is 108 bytes with ".s.PGSQL.N"
+constexpr int connect_attempts_max = 50;
+constexpr int connect_retry_ms = 200;
+
+struct ClusterPaths {
+  std::string root, data, run, password, uri, server_log, pg_ctl_log, init_log, lock;
+};
+
+ClusterPaths cluster_paths(const std::string& state_dir) {
+  const fs::path root = fs::weakly_canonical(fs::absolute(state_dir)) / "postgres";
+  return ClusterPaths{root.string(),
+                      (root / "data").string(),
+                      (root / "run").string(),
+                      (root / "password").string(),
+                      (root / "uri").string(),
+                      (root / "server.log").string(),
+                      (root / "pg_ctl.log").string(),
+                      (root / "initdb.log").string(),
+                      (root / "lock").string()};
+}
+
+// Exclusive flock on <root>/lock for the lifetime of the object.
+class ClusterLock {
+ public:
+  explicit ClusterLock(const std::string& path)
+      : fd_(open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600)) {
+    if (fd_ >= 0) flock(fd_, LOCK_EX);
+  }
+  ~ClusterLock() {
+    if (fd_ >= 0) close(fd_);
+  }
+  ClusterLock(const ClusterLock&) = delete;
+  ClusterLock& operator=(const ClusterLock&) = delete;
+  bool ok() const { return fd_ >= 0; }
+
+ private:
+  int fd_;
+};
+
+// The user initdb/pg_ctl run as: `postgres` when we are root, ourselves otherwise.
+bool cluster_user(std::optional<SystemUser>& user, std::string& error) {
+  if (geteuid() != 0) return true;
+  user = detail::find_system_user("postgres");
+  if (!user) error = "running as root needs the unprivileged 'postgres' system user; none found";
+  return user.has_value();
+}
+
+bool ensure_dirs(const ClusterPaths& paths, const std::optional<SystemUser>& user,
+                 std::string& error) {
+  std::error_code ec;
+  fs::create_directories(paths.root, ec);
+  if (ec) {
+    error = "cannot create " + paths.root + ": " + ec.message();
+    return false;
+  }
+  fs::create_directories(paths.run, ec);
+  chmod(paths.root.c_str(), 0700);
+  chmod(paths.run.c_str(), 0700);
+  if (!user) return true;
+  if (chown(paths.root.c_str(), user->uid, user->gid) != 0 ||
+      chown(paths.run.c_str(), user->uid, user->gid) != 0) {
+    error = "cannot give " + paths.root + " to the postgres user";
+    return false;
+  }
+  std::string run_error;
+  if (detail::run_program({"/usr/bin/test", "-w", paths.root, "-a", "-x", paths.root}, user, "",
+                          run_error) != 0) {
+    error = "the postgres system user cannot write " + paths.root +
+            ": make every parent directory traversable (chmod o+x)";
+    return false;
+  }
+  return true;
+}
+
+std::string read_first_line(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  return line;
+}
+
+bool ensure_password(const ClusterPaths& paths, const std::optional<SystemUser>& user,
+                     std::string& error) {
+  if (!read_first_line(paths.password).empty()) return true;
+  unsigned char bytes[18];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) {
+    error = "cannot generate a password: OpenSSL RAND_bytes failed";
+    return false;
+  }
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string password;
+  for (const unsigned char byte : bytes) {
+    password += hex[byte >> 4];
+    password += hex[byte & 0xF];
+  }
+  return detail::write_file_atomic(paths.password, password + "\n", 0600, user, error);
+}
+
+std::string sql_quote(const std::string& text) {
+  std::string out = "'";
+  for (const char c : text) out += (c == '\'') ? std::string("''") : std::string(1, c);
+  return out + "'";
+}
+
+bool init_cluster(const ClusterPaths& paths, const LocalClusterOptions& options,
+                  const std::optional<SystemUser>& user, std::string& error) {
+  if (fs::exists(paths.data + "/PG_VERSION")) return true;
+  if (fs::exists(paths.data) && !fs::is_empty(paths.data)) {
+    error = paths.data + " exists but holds no cluster (no PG_VERSION): remove it and retry";
+    return false;
+  }
+  if (!ensure_password(paths, user, error)) return false;
+  const int rc = detail::run_program(
+      {options.bin_dir + "/initdb", "-D", paths.data, "-U", "postgres", "--auth=scram-sha-256",
+       "--pwfile=" + paths.password, "-E", "UTF8", "--no-locale"},
+      user, paths.init_log, error);
+  if (rc != 0) {
+    error = "initdb failed (exit " + std::to_string(rc) + ") " + error + "; " + paths.init_log +
+            ":\n" + detail::tail_of_file(paths.init_log, 20);
+    return false;
+  }
+  std::ofstream conf(paths.data + "/postgresql.conf", std::ios::app);
+  conf << "\n# Added by `ledger db start`: a private development cluster.\n"
+          "listen_addresses = '127.0.0.1'\n"
+          "max_connections = 200\n"
+          "timezone = 'UTC'\n"
+          "log_timezone = 'UTC'\n"
+          "include_if_exists = 'ledger_runtime.conf'\n";
+  if (!conf) {
+    error = "cannot append to " + paths.data + "/postgresql.conf";
+    return false;
+  }
+  return true;
+}
+
+struct PidFile {
+  long pid = 0;
+  int port = 0;
+};
+
+std::optional<PidFile> read_pid_file(const std::string& data_dir) {
+  std::ifstream in(data_dir + "/postmaster.pid");
+  std::string lines[4];
+  for (std::string& line : lines) {
+    if (!std::getline(in, line)) return std::nullopt;
+  }
+  try {
+    return PidFile{std::stol(lines[0]), std::stoi(lines[3])};
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+// Whether `pid` is a postmaster serving `data_dir` (not a reused pid of another program).
+bool is_cluster_process(long pid, const std::string& data_dir) {
+  const std::string proc = "/proc/" + std::to_string(pid);
+  std::error_code ec;
+  if (!fs::exists(proc, ec)) return false;
+  // A killed postmaster whose parent does not reap it stays a zombie: not running.
+  const std::string stat = read_first_line(proc + "/stat");
+  const std::size_t paren = stat.rfind(')');
+  if (paren == std::string::npos || paren + 2 >= stat.size()) return false;
+  const char state = stat[paren + 2];
+  if (state == 'Z' || state == 'X') return false;
+  const fs::path cwd = fs::read_symlink(proc + "/cwd", ec);
+  if (!ec) return fs::equivalent(cwd, data_dir, ec);
+  return read_first_line(proc + "/comm") == "postgres";
+}
+std::string make_uri(const ClusterPaths& paths, int port) {
+  const std::string password = read_first_line(paths.password);
+  const std::string auth = password.empty() ? "postgres" : "postgres:" + password;
+  return "postgresql://" + auth + "@127.0.0.1:" + std::to_string(port) + "/postgres";
+}
+
+// Fills status.running/pid/port from postmaster.pid; removes a stale pid file (the server was
+// killed and the pid is gone or reused) together with stale socket lock files.
+void probe(const ClusterPaths& paths, LocalClusterStatus& status) {
+  const std::optional<PidFile> pid_file = read_pid_file(paths.data);
+  status.running = pid_file && is_cluster_process(pid_file->pid, paths.data);
+  if (status.running) {
+    status.pid = pid_file->pid;
+    status.port = pid_file->port;
+    status.uri = make_uri(paths, status.port);
+  }
+}
+
+void remove_stale_files(const ClusterPaths& paths) {
+  std::error_code ec;
+  if (fs::remove(paths.data + "/postmaster.pid", ec)) {
+    std::ofstream(paths.server_log, std::ios::app)
+        << "ledger db: removed stale postmaster.pid (server was not running)\n";
+  }
+  for (const auto& entry : fs::directory_iterator(paths.run, ec)) {
+    if (entry.path().filename().string().rfind(".s.PGSQL.", 0) == 0) fs::remove(entry.path(), ec);
+  }
+}
+
+bool write_runtime_conf(const ClusterPaths& paths, int port, const std::optional<SystemUser>& user,
+                        std::string& error) {
+  const std::string socket_dir = paths.run.size() <= socket_dir_length_max ? paths.run : "";
+  return detail::write_file_atomic(
+      paths.data + "/ledger_runtime.conf",
+      "# Written by `ledger db start` on every start.\nport = " + std::to_string(port) +
+          "\nunix_socket_directories = " + sql_quote(socket_dir) + "\n",
+      0600, user, error);
+}
+
+bool wait_for_connections(const std::string& uri, std::string& error) {
+  for (int attempt = 0; attempt < connect_attempts_max; ++attempt) {
+    try {
+      pqxx::connection connection(uri + "?connect_timeout=5");
+      return true;
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(connect_retry_ms));
+  }
+  error = "the server does not accept connections: " + error;
+  return false;
+}
+
+bool launch(const ClusterPaths& paths, const LocalClusterOptions& options,
+            const std::optional<SystemUser>& user, LocalClusterStatus& status, std::string& error) {
+  remove_stale_files(paths);
+  if (!write_runtime_conf(paths, options.port, user, error)) return false;
+  const int rc =
+      detail::run_program({options.bin_dir + "/pg_ctl", "start", "-D", paths.data, "-l",
+                           paths.server_log, "-w", "-t", std::to_string(options.start_timeout_s)},
+                          user, paths.pg_ctl_log, error);
+  probe(paths, status);
+  if (rc != 0 || !status.running) {
+    error = "pg_ctl start failed (exit " + std::to_string(rc) + ") " + error + "; " +
+            paths.server_log + ":\n" + detail::tail_of_file(paths.server_log, 15);
+    return false;
+  }
+  status.note = "started";
+  return true;
+}
+
+}  // namespace
+
+bool start_local_cluster(const LocalClusterOptions& options, LocalClusterStatus& status,
+                         std::string& error) {
+  status = LocalClusterStatus{};
+  const ClusterPaths paths = cluster_paths(options.state_dir);
+  std::optional<SystemUser> user;
+  if (!cluster_user(user, error) || !ensure_dirs(paths, user, error)) return false;
+  ClusterLock lock(paths.lock);
+  if (!lock.ok()) {
+    error = "cannot open lock file " + paths.lock;
+    return false;
+  }
+  if (!init_cluster(paths, options, user, error)) return false;
+  probe(paths, status);
+  if (status.running) {
+    status.note = "already running";
+  } else if (!launch(paths, options, user, status, error)) {
+    return false;
+  }
+  if (!wait_for_connections(status.uri, error)) return false;
+  return detail::write_file_atomic(paths.uri, status.uri + "\n", 0600, std::nullopt, error);
+}
+
+bool stop_local_cluster(const LocalClusterOptions& options, LocalClusterStatus& status,
+                        std::string& error) {
+  status = LocalClusterStatus{};
+  const ClusterPaths paths = cluster_paths(options.state_dir);
+  if (!fs::exists(paths.data + "/PG_VERSION")) {
+    status.note = "no cluster in " + paths.data;
+    return true;
+  }
+  std::optional<SystemUser> user;
+  if (!cluster_user(user, error)) return false;
+  ClusterLock lock(paths.lock);
+  probe(paths, status);
+  if (!status.running) {
+    remove_stale_files(paths);
+    status.note = "not running";
+    return true;
+  }
+  const std::string timeout = std::to_string(options.start_timeout_s);
+  int rc = detail::run_program(
+      {options.bin_dir + "/pg_ctl", "stop", "-D", paths.data, "-m", "fast", "-w", "-t", timeout},
+      user, paths.pg_ctl_log, error);
+  if (rc != 0) {
+    rc = detail::run_program({options.bin_dir + "/pg_ctl", "stop", "-D", paths.data, "-m",
+                              "immediate", "-w", "-t", timeout},
+                             user, paths.pg_ctl_log, error);
+  }
+  probe(paths, status);
+  if (status.running) {
+    error = "pg_ctl stop failed (exit " + std::to_string(rc) + ") " + error + "; see " +
+            paths.pg_ctl_log;
+    return false;
+  }
+  status.note = "stopped";
+  return true;
+}
+
+LocalClusterStatus local_cluster_status(const LocalClusterOptions& options) {
+  LocalClusterStatus status;
+  const ClusterPaths paths = cluster_paths(options.state_dir);
+  probe(paths, status);
+  status.note = status.running ? "running"
+                : fs::exists(paths.data + "/PG_VERSION")
+                    ? "stopped"
+                    : "not initialized (run `ledger db start`)";
+  return status;
+}
+
+}  // namespace ledger::schema
