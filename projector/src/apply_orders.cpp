@@ -1,0 +1,244 @@
+// The order state machine (DESIGN.md): new -> accepted -> partially_filled -> filled, or
+// canceled / rejected / expired from any open state. Breaking it is a rejection.
+#include <nlohmann/json.hpp>
+
+#include "applier.hpp"
+
+namespace ledger::projector {
+namespace {
+
+using ledger::v1::Event;
+using ledger::v1::OrderPlaced;
+constexpr __int128 kUnitsMax =
+    static_cast<__int128>(1'000'000'000'000) * 1'000'000'000'000;  // 1e24
+
+std::string side_name(OrderPlaced::Side side) { return side == OrderPlaced::BUY ? "buy" : "sell"; }
+
+std::string order_type_name(OrderPlaced::OrderType type) {
+  switch (type) {
+    case OrderPlaced::MARKET:
+      return "market";
+    case OrderPlaced::LIMIT:
+      return "limit";
+    case OrderPlaced::STOP:
+      return "stop";
+    case OrderPlaced::STOP_LIMIT:
+      return "stop_limit";
+    case OrderPlaced::TRAILING_STOP:
+      return "trailing_stop";
+    default:
+      return "unspecified";
+  }
+}
+
+std::optional<Decimal> optional_decimal(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  return Decimal::parse(text);
+}
+
+// a / b rounded half away from zero. REQUIRES: b > 0.
+__int128 divide_rounded(__int128 a, __int128 b) {
+  const __int128 quotient = a / b;
+  const __int128 remainder = a % b;
+  const __int128 twice = (remainder < 0 ? -remainder : remainder) * 2;
+  if (twice >= b) return a < 0 ? quotient - 1 : quotient + 1;
+  return quotient;
+}
+
+Rejection missing_order(RejectReason reason, const std::string& order_id) {
+  return Rejection{reason, "order " + order_id + " was never placed by this agent"};
+}
+
+}  // namespace
+
+void Applier::order_event_row(const DecodedEvent& event, const OrderState& order) {
+  rows_.order_events.push_back(
+      OrderEventRow{&event, order.order_id, order.status, order.filled_quantity});
+}
+
+Outcome Applier::order_placed(const DecodedEvent& decoded, const OrderState*& order_out) {
+  const Event& event = decoded.event;
+  const OrderPlaced& placed = event.order_placed();
+  OrderKey key(event.agent_id(), placed.order_id());
+  if (state_.orders.count(key) != 0) {
+    return Rejection{RejectReason::kDuplicateOrderId, "order_id " + placed.order_id() +
+                                                          " is already used by event " +
+                                                          state_.orders[key].placed_event_id};
+  }
+  if (Outcome bad = check_leverage(decoded, placed.leverage())) return bad;
+  const std::optional<Decimal> quantity = Decimal::parse(placed.quantity());
+  if (!quantity) return Rejection{RejectReason::kInvalidField, "order_placed.quantity"};
+  OrderState& order = state_.orders[key];
+  order.agent_id = event.agent_id();
+  order.order_id = placed.order_id();
+  order.placed_event_id = event.event_id();
+  order.decision_id = placed.decision_id();
+  order.strategy_id = placed.strategy_id();
+  order.signal_id = placed.signal_id();
+  order.symbol = placed.symbol();
+  order.correlation_id = event.correlation_id();
+  order.side = side_name(placed.side());
+  order.order_type = order_type_name(placed.order_type());
+  order.quantity = *quantity;
+  order.price = optional_decimal(placed.price());
+  order.stop_price = optional_decimal(placed.stop_price());
+  order.leverage = placed.leverage() == 0 ? 1 : placed.leverage();
+  order.is_paper = placed.is_paper();
+  order.status = OrderStatus::kNew;
+  order.placed_at_us = decoded.occurred_at_us;
+  order.updated_at_us = decoded.occurred_at_us;
+  order.last_event_id = event.event_id();
+  order.dirty = true;
+  see_strategy(decoded, placed.strategy_id());
+  order_event_row(decoded, order);
+  order_out = &order;
+  return std::nullopt;
+}
+
+Outcome Applier::order_transition(const DecodedEvent& decoded, const OrderState*& order_out) {
+  const Event& event = decoded.event;
+  std::string order_id;
+  std::string reason;
+  OrderStatus target = OrderStatus::kAccepted;
+  switch (event.payload_case()) {
+    case Event::kOrderAccepted:
+      order_id = event.order_accepted().order_id();
+      break;
+    case Event::kOrderCanceled:
+      order_id = event.order_canceled().order_id();
+      reason = event.order_canceled().reason();
+      target = OrderStatus::kCanceled;
+      break;
+    case Event::kOrderRejected:
+      order_id = event.order_rejected().order_id();
+      reason = event.order_rejected().reason();
+      target = OrderStatus::kRejected;
+      break;
+    default:
+      order_id = event.order_expired().order_id();
+      reason = event.order_expired().reason();
+      target = OrderStatus::kExpired;
+      break;
+  }
+  const auto found = state_.orders.find(OrderKey(event.agent_id(), order_id));
+  if (found == state_.orders.end()) return missing_order(RejectReason::kOrderUnknown, order_id);
+  OrderState& order = found->second;
+  if (!is_open(order.status)) {
+    return Rejection{RejectReason::kTransitionFromClosed,
+                     std::string("order ") + order_id + " is already " +
+                         order_status_name(order.status) + ", cannot become " +
+                         order_status_name(target)};
+  }
+  if (target == OrderStatus::kAccepted && order.status != OrderStatus::kNew) {
+    return Rejection{RejectReason::kInvalidTransition, std::string("order ") + order_id + " is " +
+                                                           order_status_name(order.status) +
+                                                           ", only a new order can be accepted"};
+  }
+  const std::int64_t at = decoded.occurred_at_us;
+  switch (target) {
+    case OrderStatus::kAccepted:
+      order.exchange_order_id = event.order_accepted().exchange_order_id();
+      order.accepted_at_us = at;
+      break;
+    case OrderStatus::kCanceled:
+      order.canceled_at_us = at;
+      break;
+    case OrderStatus::kRejected:
+      order.rejected_at_us = at;
+      break;
+    default:
+      order.expired_at_us = at;
+      break;
+  }
+  order.status = target;
+  if (target != OrderStatus::kAccepted) order.status_reason = reason;
+  order.updated_at_us = at;
+  order.last_event_id = event.event_id();
+  order.dirty = true;
+  order_event_row(decoded, order);
+  order_out = &order;
+  if (target == OrderStatus::kRejected) {
+    nlohmann::json details = {{"order_id", order_id},
+                              {"reason", reason},
+                              {"symbol", order.symbol},
+                              {"event_id", event.event_id()}};
+    rows_.derived_system_events.push_back(
+        DerivedSystemEvent{&decoded, "order_rejected", "warning",
+                           "order " + order_id + " rejected by the exchange: " + reason,
+                           details.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
+  }
+  return std::nullopt;
+}
+
+Outcome Applier::order_filled(const DecodedEvent& decoded, const OrderState*& order_out) {
+  const Event& event = decoded.event;
+  const ledger::v1::OrderFilled& fill = event.order_filled();
+  const auto found = state_.orders.find(OrderKey(event.agent_id(), fill.order_id()));
+  if (found == state_.orders.end()) {
+    return missing_order(RejectReason::kFillUnknownOrder, fill.order_id());
+  }
+  OrderState& order = found->second;
+  if (order.status == OrderStatus::kCanceled) {
+    return Rejection{RejectReason::kFillAfterCancel,
+                     "order " + fill.order_id() + " was canceled before this fill"};
+  }
+  if (!is_open(order.status)) {
+    return Rejection{
+        RejectReason::kFillClosedOrder,
+        std::string("order ") + fill.order_id() + " is already " + order_status_name(order.status)};
+  }
+  if (order.fill_ids.count(fill.fill_id()) != 0) {
+    return Rejection{
+        RejectReason::kDuplicateFillId,
+        "fill_id " + fill.fill_id() + " was already applied to order " + fill.order_id()};
+  }
+  const std::optional<Decimal> price = Decimal::parse(fill.price());
+  const std::optional<Decimal> quantity = Decimal::parse(fill.quantity());
+  const std::optional<Decimal> fee = fill.fee().empty() ? Decimal{} : Decimal::parse(fill.fee());
+  if (!price || !quantity || !fee) {
+    return Rejection{RejectReason::kInvalidField, "order_filled: price, quantity or fee"};
+  }
+  const std::optional<Decimal> filled = Decimal::checked_add(order.filled_quantity, *quantity);
+  const std::optional<Decimal> fees = Decimal::checked_add(order.fees_total, *fee);
+  __int128 fill_notional_e16 = 0;
+  __int128 notional_e16 = 0;
+  if (!filled || !fees ||
+      __builtin_mul_overflow(price->units(), quantity->units(), &fill_notional_e16) ||
+      __builtin_add_overflow(order.notional_e16, fill_notional_e16, &notional_e16) ||
+      divide_rounded(fill_notional_e16, Decimal::kOne) >= kUnitsMax) {
+    return Rejection{RejectReason::kArithmeticOverflow,
+                     "fill amounts leave NUMERIC(24,8) for order " + fill.order_id()};
+  }
+  if (*filled > order.quantity) {
+    return Rejection{RejectReason::kOverfill, "fill of " + quantity->to_string() +
+                                                  " would bring order " + fill.order_id() + " to " +
+                                                  filled->to_string() + ", above its quantity " +
+                                                  order.quantity.to_string()};
+  }
+  const std::int64_t at = decoded.occurred_at_us;
+  order.filled_quantity = *filled;
+  order.fees_total = *fees;
+  order.notional_e16 = notional_e16;
+  order.average_fill_price = Decimal::from_units(divide_rounded(notional_e16, filled->units()));
+  order.fill_ids.insert(fill.fill_id());
+  ++order.fill_count;
+  if (!order.first_fill_at_us) order.first_fill_at_us = at;
+  order.last_fill_at_us = at;
+  if (*filled == order.quantity) {
+    order.status = OrderStatus::kFilled;
+    order.filled_at_us = at;
+  } else {
+    order.status = OrderStatus::kPartiallyFilled;
+  }
+  order.updated_at_us = at;
+  order.last_event_id = event.event_id();
+  order.dirty = true;
+  rows_.fills.push_back(
+      FillRow{&decoded, order.side, order.symbol,
+              Decimal::from_units(divide_rounded(fill_notional_e16, Decimal::kOne))});
+  order_event_row(decoded, order);
+  order_out = &order;
+  return std::nullopt;
+}
+
+}  // namespace ledger::projector
