@@ -97,28 +97,29 @@ BEGIN
 END
 $$;
 
--- Partition upkeep for the history tables of current_schema() (pg_partman only; TimescaleDB
--- runs its own policy jobs): moves rows that landed in a default partition into proper
--- partitions (so a new partition never collides with them), premakes future partitions and
--- drops partitions past their retention. `ledger migrate` calls it; a deployment also runs it
--- periodically (e.g. hourly). Returns the number of rows moved out of default partitions.
-CREATE FUNCTION maintain_history() RETURNS bigint
+-- Partition upkeep for the history tables of schema p_schema (pg_partman only; TimescaleDB
+-- runs its own policy jobs): per table, moves rows that landed in the default partition into
+-- proper partitions (so a new partition never collides with them; at most 1000 partition
+-- intervals per call), premakes future partitions, drops partitions past their retention, and
+-- commits. A procedure: CALL it outside a transaction block. `ledger migrate` calls it; a
+-- deployment also runs it periodically (e.g. hourly).
+CREATE PROCEDURE maintain_history(p_schema text)
 LANGUAGE plpgsql AS $$
 DECLARE
   v_parent text;
-  v_moved bigint := 0;
 BEGIN
-  IF history_backend() <> 'pg_partman' THEN
-    RETURN 0;
+  IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_partman')
+     OR EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb') THEN
+    RETURN;
   END IF;
   FOR v_parent IN
     SELECT parent_table FROM partman.part_config
-     WHERE parent_table LIKE current_schema() || '.%' ORDER BY parent_table
+     WHERE parent_table LIKE p_schema || '.%' ORDER BY parent_table
   LOOP
-    v_moved := v_moved + coalesce(partman.partition_data_time(v_parent, p_batch_count => 1000), 0);
+    PERFORM partman.partition_data_time(v_parent, p_batch_count => 1000);
     PERFORM partman.run_maintenance(v_parent);
+    COMMIT;
   END LOOP;
-  RETURN v_moved;
 END
 $$;
 
