@@ -56,6 +56,19 @@ bool in_range(Decimal value, const Range& range) {
   return true;
 }
 
+// Checks decimal text against `range`: sets `reason` (left empty when the text is acceptable)
+// and returns the value when the text parsed. Allocates nothing for acceptable text.
+std::optional<Decimal> check_decimal(std::string_view text, bool required, const Range& range,
+                                     std::string& reason) {
+  if (text.empty()) {
+    if (required) reason = "is required";
+    return std::nullopt;
+  }
+  const std::optional<Decimal> value = Decimal::parse(text, &reason);
+  if (value && !in_range(*value, range)) reason = range.reason;
+  return value;
+}
+
 // Collects the problems of one payload under a path prefix ("order_filled.").
 class Checker {
  public:
@@ -87,19 +100,11 @@ class Checker {
 
   // A decimal field; `required` false means empty text is allowed. Returns the value when it
   // parsed (in range or not), so callers can apply further rules.
-  std::optional<Decimal> decimal(std::string_view field, const std::string& text, bool required,
+  std::optional<Decimal> decimal(std::string_view field, std::string_view text, bool required,
                                  const Range& range) {
-    if (text.empty()) {
-      if (required) add(field, "is required");
-      return std::nullopt;
-    }
     std::string reason;
-    const std::optional<Decimal> value = Decimal::parse(text, &reason);
-    if (!value) {
-      add(field, std::move(reason));
-      return std::nullopt;
-    }
-    if (!in_range(*value, range)) add(field, range.reason);
+    const std::optional<Decimal> value = check_decimal(text, required, range, reason);
+    if (!reason.empty()) add(field, std::move(reason));
     return value;
   }
 
@@ -213,7 +218,15 @@ void check(const ledger::v1::OrderFilled& p, Checker& c) {
 void check(const ledger::v1::AgentHeartbeat& p, Checker& c) {
   c.enum_set("status", p.status(), ledger::v1::AgentHeartbeat::Status_descriptor());
   c.decimal("health_score", p.health_score(), false, kUnit);
-  // Map order is unspecified: report marks sorted by symbol so errors are deterministic.
+  // Map order is unspecified: when some mark is wrong, report them sorted by symbol so errors
+  // are deterministic. Valid marks (the common case) cost no allocation.
+  std::string reason;
+  bool marks_valid = true;
+  for (const auto& [symbol, price] : p.marks()) {
+    check_decimal(price, true, kPositive, reason);
+    marks_valid = marks_valid && !symbol.empty() && reason.empty();
+  }
+  if (marks_valid) return;
   std::vector<std::pair<std::string_view, std::string_view>> marks;
   marks.reserve(p.marks().size());
   for (const auto& [symbol, price] : p.marks()) marks.emplace_back(symbol, price);
@@ -221,7 +234,7 @@ void check(const ledger::v1::AgentHeartbeat& p, Checker& c) {
   for (const auto& [symbol, price] : marks) {
     const std::string field = "marks[" + std::string(symbol) + "]";
     if (symbol.empty()) c.add(field, "symbol must not be empty");
-    c.decimal(field, std::string(price), true, kPositive);
+    c.decimal(field, price, true, kPositive);
   }
 }
 
