@@ -1,0 +1,114 @@
+# Every image of the deployment, from one file (docker-compose.yml names the targets):
+#   ledger            the `ledger` binary on a slim runtime (projector, migrate, demo, publish)
+#   kafka             Apache Kafka in KRaft mode, from the same Maven artifacts and version as
+#                     the local broker; data in the volume /var/lib/kafka/data
+#   prometheus        Debian's Prometheus with deploy/prometheus/prometheus.yml
+#   postgres-partman  PostgreSQL 15 + pg_partman from Debian's packages: the database the
+#                     compose test uses where no TimescaleDB image can be pulled
+#
+# BASE is any Debian bookworm image; users get the normal one, the compose test passes a base
+# made locally by deploy/base/make-local-base.sh. The kafka target needs the broker's jars in
+# deploy/kafka/libs/ (deploy/kafka/fetch-libs.sh puts them there; Maven runs on the host, not
+# here). No secret is ever copied into an image: passwords come from the environment or from
+# files mounted at run time (see docker-compose.yml).
+#
+# Works with BuildKit (which builds only the stages a target needs) and with the classic
+# builder (which builds every stage up to the target: the cheap ones come first).
+ARG BASE=debian:bookworm-slim
+
+# ---------------------------------------------------------------------------------------------
+FROM ${BASE} AS postgres-partman
+RUN apt-get update -qq \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      postgresql-15 postgresql-15-partman postgresql-client-15 \
+ && rm -rf /var/lib/apt/lists/* \
+ && mkdir -p /var/lib/postgresql/data /var/run/postgresql \
+ && chown -R postgres:postgres /var/lib/postgresql /var/run/postgresql
+COPY deploy/postgres/entrypoint.sh /usr/local/bin/ledger-postgres-entrypoint
+ENV PATH=/usr/lib/postgresql/15/bin:$PATH PGDATA=/var/lib/postgresql/data
+VOLUME /var/lib/postgresql/data
+EXPOSE 5432
+STOPSIGNAL SIGINT
+ENTRYPOINT ["ledger-postgres-entrypoint"]
+CMD ["postgres"]
+
+# ---------------------------------------------------------------------------------------------
+FROM ${BASE} AS prometheus
+RUN apt-get update -qq \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus \
+ && rm -rf /var/lib/apt/lists/* \
+ && mkdir -p /prometheus && chown prometheus:prometheus /prometheus
+COPY deploy/prometheus/prometheus.yml /etc/prometheus/prometheus.yml
+COPY deploy/http-healthcheck.sh /usr/local/bin/http-healthcheck
+USER prometheus
+VOLUME /prometheus
+EXPOSE 9090
+ENTRYPOINT ["prometheus"]
+CMD ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus", \
+     "--web.listen-address=:9090"]
+
+# ---------------------------------------------------------------------------------------------
+FROM ${BASE} AS kafka
+RUN apt-get update -qq \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      openjdk-17-jre-headless \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --home-dir /var/lib/kafka --shell /usr/sbin/nologin kafka \
+ && mkdir -p /var/lib/kafka/data /etc/kafka && chown -R kafka:kafka /var/lib/kafka
+COPY deploy/kafka/libs/ /opt/kafka/libs/
+COPY deploy/kafka/server.properties deploy/kafka/log4j2.properties deploy/kafka/log4j2-tools.properties /etc/kafka/
+COPY deploy/kafka/entrypoint.sh /usr/local/bin/kafka-entrypoint
+COPY deploy/kafka/healthcheck.sh /usr/local/bin/kafka-healthcheck
+COPY deploy/kafka/create-topic.sh /usr/local/bin/kafka-create-topic
+COPY deploy/kafka/kafka-tool.sh /usr/local/bin/kafka-tool
+USER kafka
+VOLUME /var/lib/kafka/data
+EXPOSE 9092
+ENTRYPOINT ["kafka-entrypoint"]
+
+# ---------------------------------------------------------------------------------------------
+# The builder: Debian's -dev packages, the ledger target only, no tests. The sources live in
+# /usr/share/ledger so paths compiled into the binary (schema/migrations) hold in the runtime.
+FROM ${BASE} AS ledger-build
+RUN apt-get update -qq \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      build-essential cmake ninja-build pkg-config \
+      librdkafka-dev libpqxx-dev libprotobuf-dev protobuf-compiler libspdlog-dev libfmt-dev \
+      libcli11-dev libgtest-dev librapidcheck-dev libcpp-httplib-dev libbenchmark-dev \
+      nlohmann-json3-dev libssl-dev \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /usr/share/ledger
+COPY CMakeLists.txt CMakePresets.json ./
+COPY cmake/ cmake/
+COPY events/ events/
+COPY producer/ producer/
+COPY schema/ schema/
+COPY projector/ projector/
+COPY queries/ queries/
+COPY cli/ cli/
+COPY tests/ tests/
+ARG LEDGER_BUILD_JOBS=2
+RUN cmake -S . -B /tmp/build -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
+ && cmake --build /tmp/build -j "${LEDGER_BUILD_JOBS}" --target ledger \
+ && install -D -m 0755 -s /tmp/build/cli/ledger /out/usr/local/bin/ledger
+COPY deploy/ledger/runtime-packages.sh /tmp/runtime-packages.sh
+RUN /tmp/runtime-packages.sh /out/usr/local/bin/ledger >/out/runtime-packages.txt \
+ && cat /out/runtime-packages.txt
+
+# ---------------------------------------------------------------------------------------------
+FROM ${BASE} AS ledger
+COPY --from=ledger-build /out/runtime-packages.txt /tmp/runtime-packages.txt
+RUN apt-get update -qq \
+ && DEBIAN_FRONTEND=noninteractive xargs -a /tmp/runtime-packages.txt \
+      apt-get install -y -qq --no-install-recommends \
+ && rm -rf /var/lib/apt/lists/* /tmp/runtime-packages.txt \
+ && useradd --system --home-dir /var/lib/ledger --create-home --shell /usr/sbin/nologin ledger
+COPY --from=ledger-build /usr/share/ledger/schema/migrations/ /usr/share/ledger/schema/migrations/
+COPY --from=ledger-build /usr/share/ledger/queries/sql/ /usr/share/ledger/queries/sql/
+COPY --from=ledger-build /out/usr/local/bin/ledger /usr/local/bin/ledger
+COPY deploy/ledger/entrypoint.sh /usr/local/bin/ledger-entrypoint
+COPY deploy/http-healthcheck.sh /usr/local/bin/http-healthcheck
+USER ledger
+WORKDIR /var/lib/ledger
+ENTRYPOINT ["ledger-entrypoint"]
+CMD ["--help"]
