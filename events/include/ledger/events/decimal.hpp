@@ -26,9 +26,14 @@ class Decimal {
 
   constexpr Decimal() = default;
 
-  // Parses "12", "-0.5", "1.25e3", "+3.1E-2". On failure returns nullopt and, when `error` is
-  // given, a reason such as "more than 8 digits after the decimal point" or "not a number".
-  // Leading/trailing spaces, empty text, "NaN", "inf" and hex are rejected.
+  // Parses "12", "-0.5", ".5", "5.", "1.25e3", "+3.1E-2" (sign, digits with an optional point,
+  // optional exponent). On failure returns nullopt and, when `error` is given, sets one of:
+  //   not a decimal number: "<text, at most 40 characters quoted>"
+  //   more than 8 digits after the decimal point
+  //   more than 16 digits before the decimal point
+  // Leading/trailing spaces, empty text, "NaN", "inf", hex and thousands separators are
+  // rejected. Zeros beyond the 8th fraction digit ("1.0000000000") are accepted: they lose
+  // nothing. Does not allocate except to write `error`.
   static std::optional<Decimal> parse(std::string_view text, std::string* error = nullptr);
 
   // From a count of 10^-8 units. REQUIRES: |units| < 10^24.
