@@ -48,7 +48,10 @@ class Result {
   const T& value() const& { return std::get<T>(state_); }
   T& value() & { return std::get<T>(state_); }
   T&& value() && { return std::get<T>(std::move(state_)); }
+  const T& operator*() const& { return value(); }
+  T& operator*() & { return value(); }
   const T* operator->() const { return &value(); }
+  T* operator->() { return &value(); }
   // REQUIRES: !ok().
   const AccountingError& error() const { return std::get<AccountingError>(state_); }
 
