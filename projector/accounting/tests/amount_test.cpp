@@ -1,0 +1,136 @@
+// Exact arithmetic: half-to-even rounding, checked overflow, and a book that refuses a fill
+// whose figures would not fit, unchanged.
+#include "ledger/projector/accounting/amount.hpp"
+
+#include <gtest/gtest.h>
+
+#include "ledger/projector/accounting/position_book.hpp"
+
+namespace ledger::projector::accounting {
+namespace {
+
+Decimal dec(const char* text) { return Decimal::parse(text).value(); }
+Amount amount16(__int128 units) { return Amount::from_units(units); }
+
+TEST(Amount, RoundsHalfToEvenAtEightDigits) {
+  // 10^-16 units: 0.000000005 is 5 x 10^7 units.
+  EXPECT_EQ(amount16(50'000'000).to_decimal(), dec("0"));            // 0.000000005 -> 0
+  EXPECT_EQ(amount16(150'000'000).to_decimal(), dec("0.00000002"));  // 0.000000015 -> ...2
+  EXPECT_EQ(amount16(250'000'000).to_decimal(), dec("0.00000002"));  // 0.000000025 -> ...2
+  EXPECT_EQ(amount16(250'000'001).to_decimal(), dec("0.00000003"));
+  EXPECT_EQ(amount16(-150'000'000).to_decimal(), dec("-0.00000002"));
+  EXPECT_EQ(amount16(-250'000'000).to_decimal(), dec("-0.00000002"));
+  EXPECT_EQ(amount16(-249'999'999).to_decimal(), dec("-0.00000002"));
+  EXPECT_EQ(amount16(-49'999'999).to_decimal(), dec("0"));
+}
+
+TEST(Amount, ProductIsExactAtScale16) {
+  const Amount value = Amount::product(dec("0.5"), dec("0.00000001"));
+  EXPECT_EQ(value.to_string(), "0.000000005");
+  EXPECT_EQ(value.to_decimal(), dec("0"));
+  EXPECT_EQ(Amount::product(dec("-3"), dec("1.5")).to_string(), "-4.5");
+}
+
+TEST(Amount, AveragePriceRoundsHalfEven) {
+  EXPECT_EQ(average_price(Amount::from_decimal(dec("20.00000001")), dec("2")), dec("10"));
+  EXPECT_EQ(average_price(Amount::from_decimal(dec("20.00000003")), dec("2")), dec("10.00000002"));
+  EXPECT_EQ(average_price(Amount::from_decimal(dec("10")), dec("3")), dec("3.33333333"));
+  EXPECT_EQ(average_price(Amount::from_decimal(dec("20")), dec("3")), dec("6.66666667"));
+  EXPECT_EQ(average_price(Amount::from_decimal(dec("-100")), dec("-2")), dec("50"));
+}
+
+TEST(Amount, ProportionKeepsTheRemainderExact) {
+  const Amount cost = Amount::from_decimal(dec("3.00000002"));
+  const Amount third = proportion(cost, dec("1"), dec("3"));
+  EXPECT_EQ(third.to_string(), "1.0000000066666667");
+  EXPECT_EQ((cost - third).to_string(), "2.0000000133333333");
+}
+
+TEST(Amount, OverflowThrowsInsteadOfWrapping) {
+  const Amount big = Amount::from_units(static_cast<__int128>(1) << 126);
+  EXPECT_THROW((void)(big + big), AccountingOverflow);
+  EXPECT_THROW((void)(-big - big - big), AccountingOverflow);
+  EXPECT_THROW((void)big.to_decimal(), AccountingOverflow);
+  const Decimal huge = dec("9999999999999999");
+  EXPECT_THROW((void)Amount::product(huge, huge), AccountingOverflow);
+  EXPECT_THROW((void)mul_div_half_even(1, 1, 0, "zero"), AccountingOverflow);
+}
+
+TEST(PositionBook, RefusesAFillThatWouldOverflowAndKeepsTheBook) {
+  PositionBook book("agent", dec("100"));
+  Fill fill;
+  fill.symbol = "BTC";
+  fill.price = dec("100");
+  fill.quantity = dec("1");
+  ASSERT_TRUE(book.apply_fill(fill).ok());
+  const PositionBook before = book;
+  fill.price = dec("9999999999999999");
+  fill.quantity = dec("9999999999999999");
+  const auto result = book.apply_fill(fill);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(result.error().code, AccountingErrc::kOverflow);
+  EXPECT_NE(result.error().message.find("BTC"), std::string::npos) << result.error().message;
+  EXPECT_TRUE(book == before);
+  // A price whose notional does not fit NUMERIC(24,8) is refused too (10^12 x 10^5).
+  fill.price = dec("1000000000000");
+  fill.quantity = dec("100000");
+  const auto too_big = book.apply_fill(fill);
+  ASSERT_FALSE(too_big.ok());
+  EXPECT_EQ(to_string(too_big.error().code), std::string("overflow"));
+  EXPECT_TRUE(book == before);
+}
+
+TEST(PositionBook, MarkThatWouldOverflowIsRefused) {
+  PositionBook book("agent");
+  Fill fill;
+  fill.symbol = "BTC";
+  fill.price = dec("1");
+  fill.quantity = dec("100000000");
+  ASSERT_TRUE(book.apply_fill(fill).ok());
+  const PositionBook before = book;
+  const auto marked = book.apply_mark("BTC", dec("9999999999999999"), 5);
+  ASSERT_FALSE(marked.ok());
+  EXPECT_EQ(marked.error().code, AccountingErrc::kOverflow);
+  EXPECT_TRUE(book == before);
+  const auto bad = book.apply_mark("BTC", dec("-1"), 5);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, AccountingErrc::kInvalidMark);
+}
+
+TEST(PositionBook, LongFillSequenceDoesNotDrift) {
+  // 10 000 buys of 0.00000003 at prices with 8 digits, then one sell of everything: the
+  // realized P&L is exactly proceeds - sum of costs (no rounding ever accumulates).
+  PositionBook book("agent");
+  Fill fill;
+  fill.symbol = "X";
+  fill.quantity = dec("0.00000003");
+  Amount::Units cost = 0;
+  Amount::Units quantity = 0;
+  for (int i = 0; i < 10'000; ++i) {
+    fill.price = Decimal::from_units(100'000'001 + 7 * i);
+    cost += fill.quantity.units() * fill.price.units();
+    quantity += fill.quantity.units();
+    ASSERT_TRUE(book.apply_fill(fill).ok());
+    if (i % 7 == 3) {  // and partial closes at an odd price along the way
+      Fill sell = fill;
+      sell.side = FillSide::kSell;
+      sell.quantity = dec("0.00000001");
+      sell.price = dec("1.33333333");
+      ASSERT_TRUE(book.apply_fill(sell).ok());
+      cost -= sell.quantity.units() * sell.price.units();  // now: net cash out
+      quantity -= sell.quantity.units();
+    }
+  }
+  Fill close = fill;
+  close.side = FillSide::kSell;
+  close.quantity = Decimal::from_units(static_cast<std::int64_t>(quantity));
+  close.price = dec("2");
+  const auto result = book.apply_fill(close);
+  ASSERT_TRUE(result.ok());
+  ASSERT_TRUE(result->round_trip.has_value());
+  EXPECT_EQ(result->round_trip->pnl_gross.units(), quantity * close.price.units() - cost);
+  EXPECT_EQ(book.totals().realized_pnl_gross.units(), quantity * close.price.units() - cost);
+}
+
+}  // namespace
+}  // namespace ledger::projector::accounting
