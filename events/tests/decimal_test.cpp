@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <string>
 
 namespace ledger::events {
@@ -24,6 +25,9 @@ struct ParseCase {
   const char* text;
   const char* expected;  // canonical text, or "error: <reason>"
 };
+
+// Readable, stable test names in ctest: the input text, not the struct's bytes.
+void PrintTo(const ParseCase& c, std::ostream* out) { *out << '"' << c.text << '"'; }
 
 class DecimalParse : public ::testing::TestWithParam<ParseCase> {};
 

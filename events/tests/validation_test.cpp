@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,8 @@ struct InvalidCase {
   std::function<void(Event&)> mutate;
   std::vector<FieldError> expected;
 };
+
+void PrintTo(const InvalidCase& c, std::ostream* out) { *out << c.name; }
 
 class Invalid : public ::testing::TestWithParam<InvalidCase> {};
 
