@@ -45,6 +45,6 @@ function(ledger_add_test name)
     list(APPEND props FIXTURES_REQUIRED "${ARG_FIXTURES}")
   endif()
   list(APPEND props ENVIRONMENT
-       "LEDGER_TEST_STATE_DIR=${CMAKE_BINARY_DIR}/test-state;LEDGER_BIN=$<TARGET_FILE:ledger>;LEDGER_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+       "LEDGER_TEST_STATE_DIR=${CMAKE_BINARY_DIR}/test-state;LEDGER_BIN=${CMAKE_BINARY_DIR}/cli/ledger;LEDGER_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES ${props})
 endfunction()
