@@ -1,5 +1,7 @@
 # Every image of the deployment, from one file (docker-compose.yml names the targets):
-#   ledger            the `ledger` binary on a slim runtime (projector, migrate, demo, publish)
+#   ledger            the `ledger` binary on a slim runtime (projector, migrate, demo, publish);
+#                     the binary is compiled in a builder stage (LEDGER_BINARY=compile) or
+#                     taken prebuilt from deploy/ledger/prebuilt/ (LEDGER_BINARY=prebuilt)
 #   kafka             Apache Kafka in KRaft mode, from the same Maven artifacts and version as
 #                     the local broker; data in the volume /var/lib/kafka/data
 #   prometheus        Debian's Prometheus with deploy/prometheus/prometheus.yml
@@ -15,6 +17,7 @@
 # Works with BuildKit (which builds only the stages a target needs) and with the classic
 # builder (which builds every stage up to the target: the cheap ones come first).
 ARG BASE=debian:bookworm-slim
+ARG LEDGER_BINARY=compile
 
 # ---------------------------------------------------------------------------------------------
 FROM ${BASE} AS postgres-partman
@@ -67,9 +70,17 @@ EXPOSE 9092
 ENTRYPOINT ["kafka-entrypoint"]
 
 # ---------------------------------------------------------------------------------------------
-# The builder: Debian's -dev packages, the ledger target only, no tests. The sources live in
-# /usr/share/ledger so paths compiled into the binary (schema/migrations) hold in the runtime.
-FROM ${BASE} AS ledger-build
+# The ledger binary comes from one of two stages, chosen by LEDGER_BINARY:
+#   compile   (default) the builder below: Debian's -dev packages, the `ledger` target only,
+#             no tests, the project's usual RelWithDebInfo flags, stripped;
+#   prebuilt  a binary built on a Debian bookworm host, put with the list of its runtime
+#             packages into deploy/ledger/prebuilt/ (tests/compose/run.sh does this to skip a
+#             second C++ build in CI; see deploy/ledger/prebuilt/README.md).
+# Both leave /out/usr/local/bin/ledger and /out/runtime-packages.txt.
+FROM ${BASE} AS ledger-prebuilt
+COPY deploy/ledger/prebuilt/ /out/
+
+FROM ${BASE} AS ledger-compile
 RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
       build-essential cmake ninja-build pkg-config \
@@ -88,24 +99,28 @@ COPY queries/ queries/
 COPY cli/ cli/
 COPY tests/ tests/
 ARG LEDGER_BUILD_JOBS=2
-RUN cmake -S . -B /tmp/build -G Ninja -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
+RUN cmake -S . -B /tmp/build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBUILD_TESTING=OFF \
  && cmake --build /tmp/build -j "${LEDGER_BUILD_JOBS}" --target ledger \
- && install -D -m 0755 -s /tmp/build/cli/ledger /out/usr/local/bin/ledger
+ && install -D -m 0755 -s /tmp/build/cli/ledger /out/usr/local/bin/ledger \
+ && rm -rf /tmp/build
 COPY deploy/ledger/runtime-packages.sh /tmp/runtime-packages.sh
 RUN /tmp/runtime-packages.sh /out/usr/local/bin/ledger >/out/runtime-packages.txt \
  && cat /out/runtime-packages.txt
 
+FROM ledger-${LEDGER_BINARY} AS ledger-binary
+
 # ---------------------------------------------------------------------------------------------
 FROM ${BASE} AS ledger
-COPY --from=ledger-build /out/runtime-packages.txt /tmp/runtime-packages.txt
+COPY --from=ledger-binary /out/runtime-packages.txt /tmp/runtime-packages.txt
 RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive xargs -a /tmp/runtime-packages.txt \
       apt-get install -y -qq --no-install-recommends \
  && rm -rf /var/lib/apt/lists/* /tmp/runtime-packages.txt \
  && useradd --system --home-dir /var/lib/ledger --create-home --shell /usr/sbin/nologin ledger
-COPY --from=ledger-build /usr/share/ledger/schema/migrations/ /usr/share/ledger/schema/migrations/
-COPY --from=ledger-build /usr/share/ledger/queries/sql/ /usr/share/ledger/queries/sql/
-COPY --from=ledger-build /out/usr/local/bin/ledger /usr/local/bin/ledger
+# Migrations and named queries: pass --migrations-dir /usr/share/ledger/schema/migrations.
+COPY schema/migrations/ /usr/share/ledger/schema/migrations/
+COPY queries/sql/ /usr/share/ledger/queries/sql/
+COPY --from=ledger-binary /out/usr/local/bin/ledger /usr/local/bin/ledger
 COPY deploy/ledger/entrypoint.sh /usr/local/bin/ledger-entrypoint
 COPY deploy/http-healthcheck.sh /usr/local/bin/http-healthcheck
 USER ledger
