@@ -124,17 +124,55 @@ END
 $$;
 
 -- After `ALTER SCHEMA p_old RENAME TO p_new`, points pg_partman's configuration at the renamed
--- tables (part_config stores "schema.table" text). TimescaleDB follows renames by itself.
--- Call it in the same transaction as the rename (replay's schema swap).
+-- tables (part_config stores "schema.table" text) and renames their template tables
+-- (partman.template_<schema>_<table>) to match. TimescaleDB follows renames by itself. Call it
+-- in the same transaction as the rename (replay's schema swap).
 CREATE FUNCTION rename_history_schema(p_old text, p_new text) RETURNS void
 LANGUAGE plpgsql AS $$
+DECLARE
+  v_row record;
+  v_template text;
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_partman') THEN
     RETURN;
   END IF;
-  UPDATE partman.part_config
-     SET parent_table = p_new || substr(parent_table, length(p_old) + 1)
-   WHERE parent_table LIKE p_old || '.%';
+  FOR v_row IN
+    SELECT parent_table, template_table FROM partman.part_config
+     WHERE parent_table LIKE p_old || '.%'
+  LOOP
+    v_template := left(format('template_%s_%s', p_new, split_part(v_row.parent_table, '.', 2)), 63);
+    IF v_row.template_table IS NOT NULL AND to_regclass(v_row.template_table) IS NOT NULL THEN
+      EXECUTE format('ALTER TABLE %s RENAME TO %I', v_row.template_table, v_template);
+    END IF;
+    UPDATE partman.part_config
+       SET parent_table = p_new || '.' || split_part(v_row.parent_table, '.', 2),
+           template_table = CASE WHEN template_table IS NULL THEN NULL
+                                 ELSE 'partman.' || v_template END
+     WHERE parent_table = v_row.parent_table;
+  END LOOP;
+END
+$$;
+
+-- Before `DROP SCHEMA p_schema CASCADE` (e.g. the old schema after a replay swap): removes its
+-- tables from pg_partman's configuration and drops their template tables, so the schema name
+-- can be built again later.
+CREATE FUNCTION forget_history_schema(p_schema text) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+  v_row record;
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_partman') THEN
+    RETURN;
+  END IF;
+  FOR v_row IN
+    SELECT parent_table, template_table FROM partman.part_config
+     WHERE parent_table LIKE p_schema || '.%'
+  LOOP
+    DELETE FROM partman.part_config WHERE parent_table = v_row.parent_table;
+    IF v_row.template_table IS NOT NULL THEN
+      EXECUTE format('DROP TABLE IF EXISTS %s', v_row.template_table);
+    END IF;
+  END LOOP;
 END
 $$;
 
