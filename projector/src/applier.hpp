@@ -27,15 +27,17 @@ class Applier {
   Outcome dispatch(const DecodedEvent& event, const OrderState*& order);
   void track_stream(const DecodedEvent& event);
   void reject(const DecodedEvent& event, RejectReason reason, const std::string& detail);
-  void mark_processed(const DecodedEvent& event);
-  void see_strategy(const DecodedEvent& event, const std::string& strategy_id);
+  void see_agent(const DecodedEvent& event);
+  void agent_registered(const DecodedEvent& event);
+  StrategySeen* see_strategy(const DecodedEvent& event, const std::string& strategy_id);
   Outcome check_leverage(const DecodedEvent& event, std::uint32_t leverage) const;
 
   // Orders (apply_orders.cpp).
   Outcome order_placed(const DecodedEvent& event, const OrderState*& order);
   Outcome order_transition(const DecodedEvent& event, const OrderState*& order);
   Outcome order_filled(const DecodedEvent& event, const OrderState*& order);
-  void order_event_row(const DecodedEvent& event, const OrderState& order);
+  void order_event_row(const DecodedEvent& event, std::optional<OrderStatus> from,
+                       const OrderState& order);
 
   ProjectionState& state_;
   BatchRows& rows_;

@@ -1,5 +1,7 @@
 #include "ledger/projector/apply.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <nlohmann/json.hpp>
 
 #include "applier.hpp"
@@ -30,7 +32,19 @@ const std::string* order_id_of(const Event& event) {
   }
 }
 
+bool already_archived(const DecodedEvent& event, const ProjectionState& state) {
+  const auto found = state.archived_next_offset.find(event.record.partition);
+  return found != state.archived_next_offset.end() && event.record.offset < found->second;
+}
+
 }  // namespace
+
+std::string canonical_event_id(const std::string& event_id) {
+  std::string out = event_id;
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
 
 std::string details_json(const DecodedEvent& event, const std::string& reason,
                          const std::string& detail) {
@@ -49,9 +63,12 @@ void collect_keys(std::span<const DecodedEvent> events, BatchKeys& keys) {
   for (const DecodedEvent& decoded : events) {
     if (decoded.status == DecodeStatus::kUndecodable) continue;
     const Event& event = decoded.event;
-    if (events::is_uuid(event.event_id())) keys.event_ids.insert(event.event_id());
+    if (events::is_uuid(event.event_id())) {
+      keys.event_ids.insert(canonical_event_id(event.event_id()));
+    }
     if (decoded.status != DecodeStatus::kValid) continue;
     keys.agent_ids.insert(event.agent_id());
+    if (!event.session().empty()) keys.streams.emplace(event.agent_id(), event.session());
     if (const std::string* order_id = order_id_of(event)) {
       keys.orders.emplace(event.agent_id(), *order_id);
     }
@@ -65,41 +82,44 @@ void apply_batch(std::span<const DecodedEvent> events, ProjectionState& state, B
 }
 
 void Applier::apply(const DecodedEvent& event) {
+  if (already_archived(event, state_)) {
+    ++rows_.duplicates;  // a redelivery of a record an earlier transaction fully handled
+    return;
+  }
   rows_.archive.push_back(&event);
   if (event.status == DecodeStatus::kUndecodable) {
     reject(event, RejectReason::kUndecodable, event.error);
     return;
   }
-  const std::string& event_id = event.event.event_id();
-  if (state_.processed_event_ids.count(event_id) != 0) {
+  const bool has_id = events::is_uuid(event.event.event_id());
+  const std::string event_id = has_id ? canonical_event_id(event.event.event_id()) : std::string();
+  if (has_id && state_.processed_event_ids.count(event_id) != 0) {
     ++rows_.duplicates;
     return;
   }
+  const char* outcome = "projected";
   if (event.status == DecodeStatus::kUnknownPayload) {
     rows_.parked.push_back(&event);
-    return;
-  }
-  if (event.status == DecodeStatus::kInvalid) {
+    outcome = "parked";
+  } else if (event.status == DecodeStatus::kInvalid) {
     reject(event, RejectReason::kInvalidField, event.error);
-    mark_processed(event);
-    return;
-  }
-  track_stream(event);
-  const OrderState* order = nullptr;
-  if (Outcome rejection = dispatch(event, order)) {
-    reject(event, rejection->reason, rejection->detail);
+    outcome = "rejected";
   } else {
-    ++rows_.projected;
-    for (ProjectionExtension* extension : extensions_) extension->apply(event, order);
+    track_stream(event);
+    const OrderState* order = nullptr;
+    if (Outcome rejection = dispatch(event, order)) {
+      reject(event, rejection->reason, rejection->detail);
+      outcome = "rejected";
+    } else {
+      ++rows_.projected;
+      see_agent(event);
+      for (ProjectionExtension* extension : extensions_) extension->apply(event, order);
+    }
   }
-  mark_processed(event);
-}
-
-void Applier::mark_processed(const DecodedEvent& event) {
-  const std::string& event_id = event.event.event_id();
-  if (!events::is_uuid(event_id)) return;
-  state_.processed_event_ids.insert(event_id);
-  rows_.processed.push_back(&event);
+  if (has_id) {
+    state_.processed_event_ids.insert(event_id);
+    rows_.processed.push_back(ProcessedRow{&event, outcome});
+  }
 }
 
 void Applier::reject(const DecodedEvent& event, RejectReason reason, const std::string& detail) {
@@ -110,13 +130,17 @@ void Applier::reject(const DecodedEvent& event, RejectReason reason, const std::
       std::string("event rejected: ") + name + ": " + detail, details_json(event, name, detail)});
 }
 
+void Applier::see_agent(const DecodedEvent& event) {
+  auto [it, inserted] = rows_.agents.try_emplace(event.event.agent_id());
+  if (inserted) it->second.first_seen_at_us = event.occurred_at_us;
+}
+
 void Applier::track_stream(const DecodedEvent& decoded) {
   const Event& event = decoded.event;
   if (event.session().empty() || event.sequence() == 0) return;
-  StreamPosition& stream = state_.streams[event.agent_id()];
-  if (stream.session != event.session()) {
-    stream.session = event.session();
-    stream.last_sequence = event.sequence();
+  StreamPosition& stream = state_.streams[StreamKey(event.agent_id(), event.session())];
+  if (!stream.exists && stream.events_added == 0) {
+    stream.first_seen_at_us = decoded.occurred_at_us;
   } else if (event.sequence() > stream.last_sequence + 1) {
     const std::uint64_t expected = stream.last_sequence + 1;
     nlohmann::json details = {
@@ -126,32 +150,33 @@ void Applier::track_stream(const DecodedEvent& decoded) {
         {"offset", decoded.record.offset}};
     rows_.derived_system_events.push_back(DerivedSystemEvent{
         &decoded, "sequence_gap", "warning",
-        "sequence gap for agent " + event.agent_id() + ": expected " + std::to_string(expected) +
-            ", got " + std::to_string(event.sequence()),
+        "sequence gap for agent " + event.agent_id() + " session " + event.session() +
+            ": expected " + std::to_string(expected) + ", got " + std::to_string(event.sequence()),
         details.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
-    ++stream.gaps_total;
-    stream.last_sequence = event.sequence();
-  } else if (event.sequence() > stream.last_sequence) {
-    stream.last_sequence = event.sequence();
+    ++stream.gaps_added;
+  } else if (event.sequence() <= stream.last_sequence) {
+    ++stream.duplicates_added;
   }
-  ++stream.events_total;
+  stream.last_sequence = std::max<std::uint64_t>(stream.last_sequence, event.sequence());
+  ++stream.events_added;
   stream.last_event_id = event.event_id();
-  stream.last_occurred_at_us = decoded.occurred_at_us;
+  stream.updated_at_us = decoded.occurred_at_us;
   stream.dirty = true;
 }
 
-void Applier::see_strategy(const DecodedEvent& event, const std::string& strategy_id) {
-  if (strategy_id.empty()) return;
+StrategySeen* Applier::see_strategy(const DecodedEvent& event, const std::string& strategy_id) {
+  if (strategy_id.empty()) return nullptr;
   auto [it, inserted] = rows_.strategies.try_emplace(strategy_id);
   StrategySeen& seen = it->second;
   if (inserted) {
     seen.agent_id = event.event.agent_id();
     seen.first_seen_at_us = event.occurred_at_us;
     seen.last_seen_at_us = event.occurred_at_us;
-    return;
+  } else {
+    seen.first_seen_at_us = std::min(seen.first_seen_at_us, event.occurred_at_us);
+    seen.last_seen_at_us = std::max(seen.last_seen_at_us, event.occurred_at_us);
   }
-  seen.first_seen_at_us = std::min(seen.first_seen_at_us, event.occurred_at_us);
-  seen.last_seen_at_us = std::max(seen.last_seen_at_us, event.occurred_at_us);
+  return &seen;
 }
 
 Outcome Applier::check_leverage(const DecodedEvent& event, std::uint32_t leverage) const {
@@ -164,25 +189,42 @@ Outcome Applier::check_leverage(const DecodedEvent& event, std::uint32_t leverag
                                                         std::to_string(found->second.max_leverage)};
 }
 
+void Applier::agent_registered(const DecodedEvent& decoded) {
+  const Event& event = decoded.event;
+  see_agent(decoded);
+  AgentChange& change = rows_.agents[event.agent_id()];
+  if (change.first_registration == nullptr) change.first_registration = &decoded;
+  change.registration = &decoded;
+  change.last_change = &decoded;
+  state_.agents[event.agent_id()].max_leverage = event.agent_registered().max_leverage();
+  see_strategy(decoded, event.agent_registered().strategy_id());
+}
+
 Outcome Applier::dispatch(const DecodedEvent& decoded, const OrderState*& order) {
   const Event& event = decoded.event;
   switch (event.payload_case()) {
     case Event::kAgentRegistered:
-      rows_.agents[event.agent_id()].registration = &decoded;
-      state_.agents[event.agent_id()].max_leverage = event.agent_registered().max_leverage();
-      see_strategy(decoded, event.agent_registered().strategy_id());
+      agent_registered(decoded);
       return std::nullopt;
-    case Event::kAgentStatusChanged:
-      rows_.agents[event.agent_id()].status = &decoded;
+    case Event::kAgentStatusChanged: {
+      see_agent(decoded);
+      AgentChange& change = rows_.agents[event.agent_id()];
+      change.status = &decoded;
+      change.last_change = &decoded;
       return std::nullopt;
+    }
     case Event::kDecisionMade:
       if (Outcome bad = check_leverage(decoded, event.decision_made().leverage())) return bad;
       rows_.decisions.push_back(&decoded);
-      see_strategy(decoded, event.decision_made().strategy_id());
+      if (StrategySeen* seen = see_strategy(decoded, event.decision_made().strategy_id())) {
+        ++seen->decisions;
+      }
       return std::nullopt;
     case Event::kSignalEmitted:
       rows_.signals.push_back(&decoded);
-      see_strategy(decoded, event.signal_emitted().strategy_id());
+      if (StrategySeen* seen = see_strategy(decoded, event.signal_emitted().strategy_id())) {
+        ++seen->signals;
+      }
       return std::nullopt;
     case Event::kOrderPlaced:
       return order_placed(decoded, order);
@@ -193,10 +235,13 @@ Outcome Applier::dispatch(const DecodedEvent& decoded, const OrderState*& order)
       return order_transition(decoded, order);
     case Event::kOrderFilled:
       return order_filled(decoded, order);
-    case Event::kAgentHeartbeat:
+    case Event::kAgentHeartbeat: {
       rows_.heartbeats.push_back(&decoded);
-      rows_.latest_heartbeats[event.agent_id()] = &decoded;
+      HeartbeatSummary& summary = rows_.latest_heartbeats[event.agent_id()];
+      summary.latest = &decoded;
+      ++summary.count;
       return std::nullopt;
+    }
     case Event::kBalanceAdjusted:
       return std::nullopt;  // accounting (extensions) only
     case Event::kSystemEventReported:

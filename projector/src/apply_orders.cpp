@@ -51,9 +51,9 @@ Rejection missing_order(RejectReason reason, const std::string& order_id) {
 
 }  // namespace
 
-void Applier::order_event_row(const DecodedEvent& event, const OrderState& order) {
-  rows_.order_events.push_back(
-      OrderEventRow{&event, order.order_id, order.status, order.filled_quantity});
+void Applier::order_event_row(const DecodedEvent& event, std::optional<OrderStatus> from,
+                              const OrderState& order) {
+  rows_.order_events.push_back(OrderEventRow{&event, from, order.status});
 }
 
 Outcome Applier::order_placed(const DecodedEvent& decoded, const OrderState*& order_out) {
@@ -61,9 +61,8 @@ Outcome Applier::order_placed(const DecodedEvent& decoded, const OrderState*& or
   const OrderPlaced& placed = event.order_placed();
   OrderKey key(event.agent_id(), placed.order_id());
   if (state_.orders.count(key) != 0) {
-    return Rejection{RejectReason::kDuplicateOrderId, "order_id " + placed.order_id() +
-                                                          " is already used by event " +
-                                                          state_.orders[key].placed_event_id};
+    return Rejection{RejectReason::kDuplicateOrderId,
+                     "order_id " + placed.order_id() + " is already used by another order"};
   }
   if (Outcome bad = check_leverage(decoded, placed.leverage())) return bad;
   const std::optional<Decimal> quantity = Decimal::parse(placed.quantity());
@@ -71,7 +70,6 @@ Outcome Applier::order_placed(const DecodedEvent& decoded, const OrderState*& or
   OrderState& order = state_.orders[key];
   order.agent_id = event.agent_id();
   order.order_id = placed.order_id();
-  order.placed_event_id = event.event_id();
   order.decision_id = placed.decision_id();
   order.strategy_id = placed.strategy_id();
   order.signal_id = placed.signal_id();
@@ -89,8 +87,8 @@ Outcome Applier::order_placed(const DecodedEvent& decoded, const OrderState*& or
   order.updated_at_us = decoded.occurred_at_us;
   order.last_event_id = event.event_id();
   order.dirty = true;
-  see_strategy(decoded, placed.strategy_id());
-  order_event_row(decoded, order);
+  if (StrategySeen* seen = see_strategy(decoded, placed.strategy_id())) ++seen->orders;
+  order_event_row(decoded, std::nullopt, order);
   order_out = &order;
   return std::nullopt;
 }
@@ -135,6 +133,7 @@ Outcome Applier::order_transition(const DecodedEvent& decoded, const OrderState*
                                                            ", only a new order can be accepted"};
   }
   const std::int64_t at = decoded.occurred_at_us;
+  const OrderStatus from = order.status;
   switch (target) {
     case OrderStatus::kAccepted:
       order.exchange_order_id = event.order_accepted().exchange_order_id();
@@ -155,7 +154,7 @@ Outcome Applier::order_transition(const DecodedEvent& decoded, const OrderState*
   order.updated_at_us = at;
   order.last_event_id = event.event_id();
   order.dirty = true;
-  order_event_row(decoded, order);
+  order_event_row(decoded, from, order);
   order_out = &order;
   if (target == OrderStatus::kRejected) {
     nlohmann::json details = {{"order_id", order_id},
@@ -216,6 +215,7 @@ Outcome Applier::order_filled(const DecodedEvent& decoded, const OrderState*& or
                                                   order.quantity.to_string()};
   }
   const std::int64_t at = decoded.occurred_at_us;
+  const OrderStatus from = order.status;
   order.filled_quantity = *filled;
   order.fees_total = *fees;
   order.notional_e16 = notional_e16;
@@ -233,10 +233,10 @@ Outcome Applier::order_filled(const DecodedEvent& decoded, const OrderState*& or
   order.updated_at_us = at;
   order.last_event_id = event.event_id();
   order.dirty = true;
-  rows_.fills.push_back(
-      FillRow{&decoded, order.side, order.symbol,
-              Decimal::from_units(divide_rounded(fill_notional_e16, Decimal::kOne))});
-  order_event_row(decoded, order);
+  rows_.fills.push_back(FillRow{
+      &decoded, &order, Decimal::from_units(divide_rounded(fill_notional_e16, Decimal::kOne))});
+  if (StrategySeen* seen = see_strategy(decoded, order.strategy_id)) ++seen->fills;
+  order_event_row(decoded, from, order);
   order_out = &order;
   return std::nullopt;
 }

@@ -44,17 +44,20 @@ struct RejectRow {
 // An order lifecycle event, with the order's state right after it.
 struct OrderEventRow {
   const DecodedEvent* event;
-  std::string order_id;
-  OrderStatus status_after;
-  Decimal filled_quantity_after;
+  std::optional<OrderStatus> from_status;  // nullopt for the placement
+  OrderStatus to_status;
 };
 
 // A fill with the order it belongs to (side and symbol come from the order).
 struct FillRow {
   const DecodedEvent* event;
-  std::string side;
-  std::string symbol;
-  Decimal notional;  // price * quantity, rounded to 8 places (half away from zero)
+  const OrderState* order;  // side, symbol, decision, strategy, is_paper
+  Decimal notional;         // price * quantity, rounded to 8 places (half away from zero)
+};
+
+struct ProcessedRow {
+  const DecodedEvent* event;
+  const char* outcome;  // "projected" | "rejected" | "parked"
 };
 
 // A system event the projector derives: order_rejected, projection_reject, sequence_gap.
@@ -67,20 +70,32 @@ struct DerivedSystemEvent {
 };
 
 // Agent table images. `registration` is the last AgentRegistered, `status` the last status.
+// Every agent with a projected event gets a row; registration columns come from the last
+// AgentRegistered, status from the last AgentStatusChanged.
 struct AgentChange {
-  const DecodedEvent* registration = nullptr;
-  const DecodedEvent* status = nullptr;
+  std::int64_t first_seen_at_us = 0;           // the batch's first event of the agent
+  const DecodedEvent* registration = nullptr;  // last AgentRegistered
+  const DecodedEvent* first_registration = nullptr;
+  const DecodedEvent* status = nullptr;       // last AgentStatusChanged
+  const DecodedEvent* last_change = nullptr;  // the later of the two
+};
+
+// Latest heartbeat per agent and how many the batch carried.
+struct HeartbeatSummary {
+  const DecodedEvent* latest = nullptr;
+  std::int64_t count = 0;
 };
 
 struct StrategySeen {
   std::string agent_id;
   std::int64_t first_seen_at_us = 0;
   std::int64_t last_seen_at_us = 0;
+  std::int64_t decisions = 0, signals = 0, orders = 0, fills = 0;
 };
 
 struct BatchRows {
-  std::vector<const DecodedEvent*> archive;    // every record of the batch, log order
-  std::vector<const DecodedEvent*> processed;  // event ids recorded (projected or rejected)
+  std::vector<const DecodedEvent*> archive;  // every record of the batch, log order
+  std::vector<ProcessedRow> processed;       // event ids recorded (projected, rejected or parked)
   std::vector<const DecodedEvent*> decisions;
   std::vector<const DecodedEvent*> signals;
   std::vector<const DecodedEvent*> heartbeats;
@@ -90,11 +105,11 @@ struct BatchRows {
   std::vector<OrderEventRow> order_events;
   std::vector<RejectRow> rejects;
   std::vector<DerivedSystemEvent> derived_system_events;
-  std::map<std::string, AgentChange> agents;                     // by agent_id
-  std::map<std::string, const DecodedEvent*> latest_heartbeats;  // by agent_id
-  std::map<std::string, StrategySeen> strategies;                // by strategy_id
-  std::int64_t projected = 0;                                    // events that changed projections
-  std::int64_t duplicates = 0;                                   // skipped: event_id seen before
+  std::map<std::string, AgentChange> agents;                  // by agent_id
+  std::map<std::string, HeartbeatSummary> latest_heartbeats;  // by agent_id
+  std::map<std::string, StrategySeen> strategies;             // by strategy_id
+  std::int64_t projected = 0;                                 // events that changed projections
+  std::int64_t duplicates = 0;                                // skipped: event_id seen before
 
   void clear();
 };

@@ -36,7 +36,6 @@ bool is_open(OrderStatus status);
 struct OrderState {
   std::string agent_id;
   std::string order_id;
-  std::string placed_event_id;  // the OrderPlaced event: a different one is a duplicate order_id
   std::string decision_id, strategy_id, signal_id, symbol, correlation_id;
   std::string side;        // "buy" | "sell"
   std::string order_type;  // "market" | "limit" | "stop" | "stop_limit" | "trailing_stop"
@@ -69,13 +68,16 @@ struct AgentLimits {
   std::uint32_t max_leverage = 0;  // 0: unknown (no registration seen): not enforced
 };
 
+// One (agent_id, session) stream. The counts are this batch's increments.
 struct StreamPosition {
-  std::string session;
   std::uint64_t last_sequence = 0;
-  std::int64_t events_total = 0;
-  std::int64_t gaps_total = 0;
+  bool exists = false;  // a row was loaded (else first_seen_at_us is this batch's first event)
+  std::int64_t first_seen_at_us = 0;
+  std::int64_t updated_at_us = 0;
   std::string last_event_id;
-  std::int64_t last_occurred_at_us = 0;
+  std::int64_t events_added = 0;
+  std::int64_t gaps_added = 0;
+  std::int64_t duplicates_added = 0;  // a sequence already seen, carried by a new event_id
   bool dirty = false;
 };
 
@@ -86,11 +88,17 @@ struct OrderKeyHash {
 };
 using OrderKey = std::pair<std::string, std::string>;  // (agent_id, order_id)
 
+using StreamKey = std::pair<std::string, std::string>;  // (agent_id, session)
+
 struct ProjectionState {
   std::unordered_map<OrderKey, OrderState, OrderKeyHash> orders;
   std::unordered_map<std::string, AgentLimits> agents;
-  std::unordered_map<std::string, StreamPosition> streams;
+  std::unordered_map<StreamKey, StreamPosition, OrderKeyHash> streams;
+  // Lower-case event ids already processed (loaded for the batch, then grown by it).
   std::unordered_set<std::string> processed_event_ids;
+  // Per partition: records below this offset are already in the archive (written by an earlier
+  // transaction together with everything they caused): they are skipped as redeliveries.
+  std::unordered_map<std::int32_t, std::int64_t> archived_next_offset;
 
   void clear();
 };
@@ -99,8 +107,12 @@ struct ProjectionState {
 struct BatchKeys {
   std::unordered_set<std::string> agent_ids;
   std::unordered_set<OrderKey, OrderKeyHash> orders;
-  std::unordered_set<std::string> event_ids;  // valid UUIDs only
+  std::unordered_set<StreamKey, OrderKeyHash> streams;
+  std::unordered_set<std::string> event_ids;  // valid UUIDs only, lower case
   void clear();
 };
+
+// The event id as stored in PostgreSQL's uuid text form (lower case).
+std::string canonical_event_id(const std::string& event_id);
 
 }  // namespace ledger::projector

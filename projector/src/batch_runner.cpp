@@ -1,0 +1,144 @@
+#include "batch_runner.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace ledger::projector {
+
+Record record_of(const RdKafka::Message& message) {
+  Record record;
+  record.partition = message.partition();
+  record.offset = message.offset();
+  if (message.key_pointer() != nullptr) {
+    record.key =
+        std::string_view(static_cast<const char*>(message.key_pointer()), message.key_len());
+  }
+  if (message.payload() != nullptr) {
+    record.value = std::string_view(static_cast<const char*>(message.payload()), message.len());
+  }
+  record.timestamp_ms = message.timestamp().timestamp;
+  return record;
+}
+
+BatchRunner::BatchRunner(const ProjectorOptions& options, Store& store)
+    : options_(options), store_(store) {}
+
+void BatchRunner::set_archived_next(const std::map<std::int32_t, std::int64_t>& next) {
+  for (const auto& [partition, offset] : next) archived_next_[partition] = offset;
+}
+
+std::map<std::int32_t, std::int64_t> BatchRunner::commit_records(std::span<const Record> records,
+                                                                 const StoredOffsets& expected) {
+  if (decoded_.size() < records.size()) decoded_.resize(records.size());
+  std::map<std::int32_t, OffsetAdvance> advances;
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    decode_record(records[i], decoded_[i]);
+    const auto found = expected.find(records[i].partition);
+    if (found == expected.end()) {
+      throw FencedError("partition " + std::to_string(records[i].partition) +
+                        " is not assigned to this projector");
+    }
+    OffsetAdvance& advance = advances[records[i].partition];
+    advance.expected = found->second;
+    advance.next = std::max(advance.next, records[i].offset + 1);
+  }
+  const std::span<const DecodedEvent> events(decoded_.data(), records.size());
+  state_.clear();
+  keys_.clear();
+  rows_.clear();
+  for (const auto& [partition, offset] : archived_next_) {
+    state_.archived_next_offset[partition] = offset;
+  }
+  pqxx::work tx(store_.connection());
+  store_.advance_offsets(tx, advances);
+  collect_keys(events, keys_);
+  store_.load_state(tx, keys_, state_);
+  for (ProjectionExtension* extension : extensions_) {
+    extension->reset();
+    extension->load(tx, keys_);
+  }
+  apply_batch(events, state_, rows_, extensions_);
+  store_.write_rows(tx, rows_, state_);
+  for (ProjectionExtension* extension : extensions_) extension->write(tx);
+  tx.commit();
+  for (ProjectionExtension* extension : extensions_) extension->reset();
+
+  stats_.batches_committed += 1;
+  stats_.events_seen += static_cast<std::int64_t>(records.size());
+  stats_.events_projected += rows_.projected;
+  stats_.events_rejected += static_cast<std::int64_t>(rows_.rejects.size());
+  stats_.events_parked += static_cast<std::int64_t>(rows_.parked.size());
+  stats_.duplicates += rows_.duplicates;
+  log_rejects();
+  std::map<std::int32_t, std::int64_t> committed;
+  for (const auto& [partition, advance] : advances) committed[partition] = advance.next;
+  spdlog::debug(
+      "projector: batch committed: {} events, {} projected, {} rejected, {} parked, "
+      "{} duplicates",
+      records.size(), rows_.projected, rows_.rejects.size(), rows_.parked.size(), rows_.duplicates);
+  return committed;
+}
+
+void BatchRunner::log_rejects() const {
+  for (const RejectRow& reject : rows_.rejects) {
+    spdlog::info("projector: rejected partition {} offset {} ({}): {}",
+                 reject.event->record.partition, reject.event->record.offset,
+                 reject_reason_name(reject.reason), reject.detail);
+  }
+  for (const DecodedEvent* parked : rows_.parked) {
+    spdlog::info("projector: parked partition {} offset {}: {}", parked->record.partition,
+                 parked->record.offset, parked->error);
+  }
+}
+
+void BatchRunner::run_batch(const std::vector<MessagePtr>& messages, Consumer& consumer) {
+  records_.clear();
+  for (const MessagePtr& message : messages) records_.push_back(record_of(*message));
+  const auto committed = commit_records(records_, consumer.expected());
+  for (const auto& [partition, next] : committed) consumer.note_committed(partition, next);
+}
+
+void BatchRunner::run_isolated(const std::vector<MessagePtr>& messages, Consumer& consumer) {
+  for (const MessagePtr& message : messages) {
+    const Record record = record_of(*message);
+    const auto found = consumer.expected().find(record.partition);
+    if (found == consumer.expected().end()) throw FencedError("partition not assigned");
+    if (found->second && *found->second > record.offset) continue;  // already committed
+    const std::optional<std::int64_t> expected = found->second;
+    try {
+      const auto committed = commit_records(std::span<const Record>(&record, 1),
+                                            StoredOffsets{{record.partition, expected}});
+      consumer.note_committed(record.partition, committed.at(record.partition));
+    } catch (const pqxx::sql_error& e) {
+      const std::string state = e.sqlstate();
+      if (state.empty() || state.rfind("08", 0) == 0 || state.rfind("57", 0) == 0) throw;
+      commit_write_failed(record, expected, e.what());
+      consumer.note_committed(record.partition, record.offset + 1);
+    }
+  }
+}
+
+void BatchRunner::commit_write_failed(const Record& record,
+                                      const std::optional<std::int64_t>& expected,
+                                      const std::string& error) {
+  spdlog::warn("projector: PostgreSQL refused the event at partition {} offset {}: {}",
+               record.partition, record.offset, error);
+  if (decoded_.empty()) decoded_.resize(1);
+  DecodedEvent& event = decoded_[0];
+  decode_record(record, event);
+  // Written as raw bytes only (no decoded text: that may be what PostgreSQL refused).
+  event.status = DecodeStatus::kUndecodable;
+  rows_.clear();
+  state_.clear();
+  rows_.archive.push_back(&event);
+  std::string detail = error.substr(0, error.find('\n'));
+  rows_.rejects.push_back(RejectRow{&event, RejectReason::kWriteFailed, detail});
+  pqxx::work tx(store_.connection());
+  store_.advance_offsets(tx, {{record.partition, OffsetAdvance{expected, record.offset + 1}}});
+  store_.write_rows(tx, rows_, state_);
+  tx.commit();
+  ++stats_.write_failures;
+  ++stats_.events_rejected;
+  ++stats_.events_seen;
+}
+
+}  // namespace ledger::projector

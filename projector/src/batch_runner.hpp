@@ -1,0 +1,63 @@
+// BatchRunner: one batch from Kafka messages to one committed PostgreSQL transaction.
+// decode -> offset fence -> load state -> apply -> write -> extensions -> commit.
+//
+// Promises: nothing is committed unless every step succeeded; on any exception the transaction
+// is rolled back and the caller re-seeks to the stored offsets. Buffers are reused across
+// batches (allocation-light hot path). Needs: a connected Store. Not thread-safe.
+#pragma once
+
+#include <map>
+#include <span>
+#include <vector>
+
+#include "consumer.hpp"
+#include "ledger/projector/apply.hpp"
+#include "ledger/projector/projector.hpp"
+#include "store.hpp"
+
+namespace ledger::projector {
+
+class BatchRunner {
+ public:
+  BatchRunner(const ProjectorOptions& options, Store& store);
+
+  void add_extension(ProjectionExtension* extension) { extensions_.push_back(extension); }
+  // Per partition: offsets below this are already archived (see ProjectionState).
+  void set_archived_next(const std::map<std::int32_t, std::int64_t>& next);
+
+  // All of `messages` in one transaction; on success tells `consumer` the new offsets.
+  // Throws FencedError or pqxx errors (nothing committed).
+  void run_batch(const std::vector<MessagePtr>& messages, Consumer& consumer);
+  // One transaction per message (after PostgreSQL refused a whole batch): an event whose rows
+  // are refused is committed as a write_failed reject instead.
+  void run_isolated(const std::vector<MessagePtr>& messages, Consumer& consumer);
+
+  // The core, usable without Kafka: commits `records` (log order) in one transaction, fenced by
+  // `expected` (partition -> stored next offset, nullopt: no row). Returns the new offsets.
+  std::map<std::int32_t, std::int64_t> commit_records(std::span<const Record> records,
+                                                      const StoredOffsets& expected);
+
+  ProjectorStats& stats() { return stats_; }
+  const ProjectorStats& stats() const { return stats_; }
+
+ private:
+  void commit_write_failed(const Record& record, const std::optional<std::int64_t>& expected,
+                           const std::string& error);
+  void log_rejects() const;
+
+  const ProjectorOptions& options_;
+  Store& store_;
+  std::vector<ProjectionExtension*> extensions_;
+  std::map<std::int32_t, std::int64_t> archived_next_;
+  std::vector<Record> records_;
+  std::vector<DecodedEvent> decoded_;
+  ProjectionState state_;
+  BatchKeys keys_;
+  BatchRows rows_;
+  ProjectorStats stats_;
+};
+
+// The Record view of a librdkafka message (bytes stay owned by the message).
+Record record_of(const RdKafka::Message& message);
+
+}  // namespace ledger::projector
