@@ -199,11 +199,25 @@ has_migrate=0 has_project=0 has_demo=0
 has_command migrate && has_migrate=1
 has_command project && has_project=1
 has_command demo && has_demo=1
-if ((has_project)) && ! docker run --rm --network host "ledger/ledger:${LEDGER_IMAGE_TAG}" \
-  project --help 2>/dev/null | grep -q -- '--http-port'; then
-  # The compose file, the health checks and Prometheus need the projector's HTTP port.
-  has_project=0
-  note_pending "ledger project --http-port (serving /healthz and /metrics): the projector exists but has no such option yet"
+# Every option the compose files pass to `ledger project` must exist (the test runs the
+# host-network ones; the production-only ones are checked too, so the file users run works).
+if ((has_project)); then
+  project_help="$(docker run --rm --network host "ledger/ledger:${LEDGER_IMAGE_TAG}" project --help 2>&1)"
+  for flag in -b -t -X --db --group --metrics-port --metrics-host; do
+    if ! grep -Eq -- "(^|[ ,])${flag}([ ,=]|$)" <<<"$project_help"; then
+      has_project=0
+      note_pending "ledger project ${flag}: the compose files pass it, the projector has no such option yet"
+    fi
+  done
+fi
+if ((has_demo)); then
+  demo_help="$(docker run --rm --network host "ledger/ledger:${LEDGER_IMAGE_TAG}" demo --help 2>&1)"
+  for flag in -b -t --seed; do
+    if ! grep -Eq -- "(^|[ ,])${flag}([ ,=]|$)" <<<"$demo_help"; then
+      has_demo=0
+      note_pending "ledger demo ${flag}: the compose files pass it, the demo has no such option yet"
+    fi
+  done
 fi
 
 # ---------------------------------------------------------------------------------------------
@@ -313,7 +327,7 @@ services=(kafka kafka-init db prometheus)
 if ((has_project)) && ((has_migrate)); then
   services+=(projector-1 projector-2)
 else
-  note_pending "projector replicas, consumer-group, takeover, database-restart and Prometheus checks (need ledger migrate and ledger project --http-port)"
+  note_pending "projector replicas, consumer-group, takeover, database-restart and Prometheus checks (need ledger migrate and every ledger project option above)"
 fi
 ((has_demo)) || note_pending "ledger demo: demo agents publishing"
 log "docker-compose up ${services[*]}"
