@@ -1,6 +1,7 @@
 // `ledger migrate`: apply the versioned SQL migrations.
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <pqxx/pqxx>
 
@@ -16,7 +17,35 @@ struct MigrateArgs {
   MigrateOptions migrate;
   bool status = false;
   bool no_maintenance = false;
+  std::string writer_login;  // with $LEDGER_WRITER_PASSWORD
+  std::string reader_login;  // with $LEDGER_READER_PASSWORD
 };
+
+// Creates the optional login users after the migrations (which create their groups).
+bool ensure_login_users(pqxx::connection& connection, const MigrateArgs& args) {
+  const struct {
+    const std::string& name;
+    const char* group;
+    const char* password_env;
+  } users[] = {{args.writer_login, "ledger_writer", "LEDGER_WRITER_PASSWORD"},
+               {args.reader_login, "ledger_reader", "LEDGER_READER_PASSWORD"}};
+  for (const auto& user : users) {
+    if (user.name.empty()) continue;
+    const char* password = std::getenv(user.password_env);
+    std::string error;
+    if (password == nullptr || *password == '\0') {
+      std::fprintf(stderr, "ledger migrate: login %s needs its password in $%s\n",
+                   user.name.c_str(), user.password_env);
+      return false;
+    }
+    if (!ensure_login_role(connection, user.name, user.group, password, error)) {
+      std::fprintf(stderr, "ledger migrate: %s\n", error.c_str());
+      return false;
+    }
+    std::printf("login role %s is a member of %s\n", user.name.c_str(), user.group);
+  }
+  return true;
+}
 
 int print_status(pqxx::connection& connection, const MigrateOptions& options) {
   std::vector<MigrationState> states;
@@ -60,7 +89,8 @@ int run_migrate(MigrateArgs& args) {
                 args.migrate.schema.c_str(), result.applied.size(),
                 args.migrate.dry_run ? "pending (dry run)" : "applied",
                 result.already_applied.size(), result.backend.c_str());
-    return 0;
+    if (args.migrate.dry_run) return 0;
+    return ensure_login_users(connection, args) ? 0 : 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "ledger migrate: database %s: %s\n", redact_database_uri(*uri).c_str(),
                  e.what());
@@ -87,6 +117,12 @@ void add_migrate_command(CLI::App& app, int& exit_code) {
                     "or missing)");
   migrate->add_flag("--no-maintenance", args->no_maintenance,
                     "Skip partition upkeep (CALL <schema>.maintain_history) after migrating");
+  migrate->add_option("--writer-login", args->writer_login,
+                      "Also create/update this LOGIN user in ledger_writer (password from "
+                      "$LEDGER_WRITER_PASSWORD)");
+  migrate->add_option("--reader-login", args->reader_login,
+                      "Also create/update this LOGIN user in ledger_reader (password from "
+                      "$LEDGER_READER_PASSWORD)");
   migrate->callback([args, &exit_code] { exit_code = run_migrate(*args); });
 }
 

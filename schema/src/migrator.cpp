@@ -282,4 +282,38 @@ bool migration_status(pqxx::connection_base& connection, const MigrateOptions& o
   return true;
 }
 
+bool ensure_login_role(pqxx::connection_base& connection, const std::string& name,
+                       const std::string& group, const std::string& password, std::string& error) {
+  if (group != "ledger_writer" && group != "ledger_reader") {
+    error = "login role " + name + ": group must be ledger_writer or ledger_reader, not " + group;
+    return false;
+  }
+  if (name.empty() || password.empty()) {
+    error = "login role '" + name + "': a name and a non-empty password are required";
+    return false;
+  }
+  try {
+    pqxx::work tx(connection, "ledger_login_role");
+    tx.exec_params("SELECT pg_advisory_xact_lock($1, 1)", lock_class);
+    const bool exists =
+        tx.exec_params1("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)", name)[0]
+            .as<bool>();
+    const std::string role = tx.quote_name(name);
+    tx.exec0((exists ? "ALTER ROLE " : "CREATE ROLE ") + role + " LOGIN PASSWORD " +
+             tx.quote(password));
+    tx.exec0("GRANT " + tx.quote_name(group) + " TO " + role);
+    tx.commit();
+  } catch (const std::exception& e) {
+    error = "login role " + name + ": " + e.what();
+    // The statement text (with the password) is not part of what() for sql_error in pqxx 6,
+    // but make sure it never leaks.
+    for (std::size_t at = error.find(password); at != std::string::npos;
+         at = error.find(password)) {
+      error.replace(at, password.size(), "***");
+    }
+    return false;
+  }
+  return true;
+}
+
 }  // namespace ledger::schema

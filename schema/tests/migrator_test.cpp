@@ -245,6 +245,26 @@ TEST(Migrator, WriterWritesAndReaderOnlyReads) {
   }
 }
 
+TEST(Migrator, ReaderLoginCanSelectButNotInsert) {
+  const std::string uri = testing::create_database("schema_login");
+  migrate_ok(uri);
+  const std::string user = "reader_" + testing::unique_suffix();
+  {
+    pqxx::connection admin(uri);
+    std::string error;
+    ASSERT_TRUE(ensure_login_role(admin, user, "ledger_reader", "pw-" + user, error)) << error;
+    ASSERT_TRUE(ensure_login_role(admin, user, "ledger_reader", "pw2-" + user, error)) << error;
+    EXPECT_FALSE(ensure_login_role(admin, user, "postgres", "x", error));
+  }
+  const std::string host_and_db = uri.substr(uri.find('@'));
+  pqxx::connection reader("postgresql://" + user + ":pw2-" + user + host_and_db);
+  pqxx::work tx(reader);
+  EXPECT_EQ(tx.exec1("SELECT count(*) FROM ledger.orders")[0].as<int>(), 0);
+  EXPECT_THROW(tx.exec0("INSERT INTO ledger.consumer_offsets (consumer_group, kafka_topic,"
+                        " kafka_partition, next_offset) VALUES ('g', 't', 0, 1)"),
+               pqxx::insufficient_privilege);
+}
+
 TEST(Migrator, SameMigrationsBuildASecondSchema) {
   const std::string uri = testing::create_database("schema_second");
   migrate_ok(uri);

@@ -82,4 +82,11 @@ bool migrate(pqxx::connection_base& connection, const MigrateOptions& options,
 bool migration_status(pqxx::connection_base& connection, const MigrateOptions& options,
                       std::vector<MigrationState>& states, std::string& error);
 
+// Creates, or updates the password of, the LOGIN role `name` as a member of `group`
+// ("ledger_writer" or "ledger_reader", made by migration 0001). For deployments that want
+// per-service users (the projector as a writer, dashboards as readers). Returns false with
+// `error` set (never containing the password) on failure.
+bool ensure_login_role(pqxx::connection_base& connection, const std::string& name,
+                       const std::string& group, const std::string& password, std::string& error);
+
 }  // namespace ledger::schema
