@@ -79,11 +79,16 @@ Amount Amount::product(Decimal quantity, Decimal price) {
   return Amount(checked_mul(quantity.units(), price.units(), "quantity x price"));
 }
 
-Decimal Amount::to_decimal() const {
-  const Int units = mul_div_half_even(units_, 1, kPerDecimalUnit, "rounding to 8 digits");
+Decimal Amount::to_decimal() const { return divide_to_decimal(*this, 1); }
+
+Decimal divide_to_decimal(Amount value, Int divisor) {
+  const Int units =
+      mul_div_half_even(value.units(), 1, checked_mul(divisor, Amount::kPerDecimalUnit, "division"),
+                        "rounding to 8 digits");
   constexpr Int kLimit = static_cast<Int>(100'000'000'000'000'000LL) * 10'000'000;  // 10^24
   if (units >= kLimit || units <= -kLimit) {
-    throw AccountingOverflow("value " + to_string() + " does not fit NUMERIC(24,8)");
+    throw AccountingOverflow("value " + value.to_string() + " / " + units_to_string(divisor, 0) +
+                             " does not fit NUMERIC(24,8)");
   }
   return Decimal::from_units(units);
 }
@@ -96,7 +101,7 @@ Amount proportion(Amount amount, Decimal num, Decimal den) {
 }
 
 Decimal average_price(Amount value, Decimal quantity) {
-  // value (10^-16) / quantity (10^-8) = price in 10^-8 units.
+  // value (10^-16) / quantity (10^-8) = price in 10^-8 units: one half-even rounding.
   const Int sign = quantity.units() < 0 ? -1 : 1;
   const Int units =
       mul_div_half_even(value.units(), sign, quantity.units() * sign, "average price");

@@ -14,9 +14,7 @@ std::int64_t utc_day(TimeUs at_us) {
 }
 
 Decimal mean_of(Amount sum, std::uint64_t count) {
-  return Amount::from_units(
-             mul_div_half_even(sum.units(), 1, static_cast<__int128>(count), "average"))
-      .to_decimal();
+  return divide_to_decimal(sum, static_cast<__int128>(count));
 }
 
 struct Moments {

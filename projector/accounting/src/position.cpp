@@ -126,9 +126,7 @@ Amount Position::unrealized_pnl_exact() const {
 }
 
 Decimal Position::margin_used_shown() const {
-  return Amount::from_units(mul_div_half_even(notional_exact().units(), 1,
-                                              leverage == 0 ? 1 : leverage, "margin used"))
-      .to_decimal();
+  return divide_to_decimal(notional_exact(), leverage == 0 ? 1 : leverage);
 }
 
 FillEffect apply_fill_to_position(Position& position, const Fill& fill) {

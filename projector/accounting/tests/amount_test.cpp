@@ -24,6 +24,14 @@ TEST(Amount, RoundsHalfToEvenAtEightDigits) {
   EXPECT_EQ(amount16(-49'999'999).to_decimal(), dec("0"));
 }
 
+TEST(Amount, DivisionRoundsOnceNotTwice) {
+  // 0.0000000750000001 / 3 = 0.0000000250000000333..: above the tie, so ...3. Rounding first
+  // to scale 16 (0.000000025) and then to 8 digits would give the even ...2.
+  EXPECT_EQ(divide_to_decimal(amount16(750'000'001), 3), dec("0.00000003"));
+  EXPECT_EQ(divide_to_decimal(amount16(750'000'000), 3), dec("0.00000002"));
+  EXPECT_EQ(divide_to_decimal(amount16(-750'000'001), 3), dec("-0.00000003"));
+}
+
 TEST(Amount, ProductIsExactAtScale16) {
   const Amount value = Amount::product(dec("0.5"), dec("0.00000001"));
   EXPECT_EQ(value.to_string(), "0.000000005");

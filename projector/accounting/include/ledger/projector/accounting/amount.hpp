@@ -88,6 +88,11 @@ Amount proportion(Amount amount, Decimal num, Decimal den);
 // REQUIRES: quantity != 0. Throws AccountingOverflow when the price does not fit.
 Decimal average_price(Amount value, Decimal quantity);
 
+// value / divisor rounded once, half to even, to 8 digits (e.g. an average of `divisor`
+// items, or margin = notional / leverage). REQUIRES: divisor > 0. Throws AccountingOverflow
+// when the result does not fit NUMERIC(24,8).
+Decimal divide_to_decimal(Amount value, __int128 divisor);
+
 // Decimal helpers that throw AccountingOverflow instead of returning nullopt.
 Decimal add(Decimal a, Decimal b);
 Decimal sub(Decimal a, Decimal b);
