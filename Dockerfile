@@ -117,9 +117,10 @@ RUN apt-get update -qq \
       apt-get install -y -qq --no-install-recommends \
  && rm -rf /var/lib/apt/lists/* /tmp/runtime-packages.txt \
  && useradd --system --home-dir /var/lib/ledger --create-home --shell /usr/sbin/nologin ledger
-# Migrations and named queries: pass --migrations-dir /usr/share/ledger/schema/migrations.
+# Migrations and named queries (queries/sql): pass --migrations-dir
+# /usr/share/ledger/schema/migrations (the compiled-in default is the build machine's path).
 COPY schema/migrations/ /usr/share/ledger/schema/migrations/
-COPY queries/sql/ /usr/share/ledger/queries/sql/
+COPY queries/ /usr/share/ledger/queries/
 COPY --from=ledger-binary /out/usr/local/bin/ledger /usr/local/bin/ledger
 COPY deploy/ledger/entrypoint.sh /usr/local/bin/ledger-entrypoint
 COPY deploy/http-healthcheck.sh /usr/local/bin/http-healthcheck

@@ -16,7 +16,9 @@ suffix="$$_$(date +%s)"
 db="dashboard_${suffix}"
 topic="dashboard.${suffix}"
 
-has_command() { "$ledger" "$1" --help >/dev/null 2>&1; }
+# A subcommand exists when `ledger --help` lists it (`ledger NAME --help` would print the
+# top-level help, exit 0, for a name that does not exist).
+has_command() { "$ledger" --help 2>/dev/null | grep -Eq "^  $1( |\$)"; }
 has_command migrate || { echo "SKIPPED: ledger migrate does not exist yet"; exit 77; }
 
 # The database URI: the admin URI with its database name replaced.
@@ -34,8 +36,11 @@ if has_command demo && has_command project; then
   # A finite demo exits by itself; a continuous one is stopped after 20 s.
   timeout 20 "$ledger" demo -b "$bootstrap" -t "$topic" --seed 7 || [ $? -eq 124 ]
   echo "dashboard-sql: projecting $topic into $db"
+  metrics=()
+  # Any free port for /metrics, so parallel tests do not collide on the default.
+  "$ledger" project --help 2>&1 | grep -q -- '--metrics-port' && metrics=(--metrics-port 0)
   timeout 180 "$ledger" project -b "$bootstrap" -t "$topic" --db "$db_uri" \
-    --group "dashboard-${suffix}" --exit-at-end
+    --group "dashboard-${suffix}" --exit-at-end "${metrics[@]}"
   rows="$(psql "$db_uri" -X -At -c 'SELECT count(*) FROM ledger.event_archive')"
   echo "dashboard-sql: $rows events projected"
   [ "$rows" -gt 0 ] || { echo "dashboard-sql: the demo data did not reach the tables"; exit 1; }

@@ -193,8 +193,10 @@ log "images built"
 rm -rf "$prebuilt_dir/usr" "$prebuilt_dir/runtime-packages.txt"
 
 # Which ledger subcommands this build has (others are still being written).
-has_command() { docker run --rm --network host "ledger/ledger:${LEDGER_IMAGE_TAG}" "$1" --help \
-  >/dev/null 2>&1; }
+# Listed by `ledger --help` (`ledger NAME --help` prints the top-level help for an unknown NAME).
+ledger_help="$(docker run --rm --network host "ledger/ledger:${LEDGER_IMAGE_TAG}" --help 2>&1)" ||
+  fail "the ledger image does not run: $ledger_help"
+has_command() { grep -Eq "^  $1( |\$)" <<<"$ledger_help"; }
 has_migrate=0 has_project=0 has_demo=0
 has_command migrate && has_migrate=1
 has_command project && has_project=1
