@@ -44,8 +44,9 @@ $$;
 -- p_columns, partitioned by time on p_time_column (NOT NULL; every unique constraint in
 -- p_columns must include it):
 --   TimescaleDB: a hypertable with chunks of p_chunk, compression (segment by p_segment_by,
---     order by p_order_by or "<time> DESC") after max(2 chunks, 7 days), and a retention
---     policy dropping chunks older than p_retention (NULL: keep forever).
+--     order by p_order_by, by default the unique-key columns then "<time> DESC") after
+--     max(2 chunks, 7 days), and a retention policy dropping chunks older than p_retention
+--     (NULL: keep forever).
 --   pg_partman: a native range-partitioned table, partitions of p_chunk made 4 ahead by
 --     partman.create_parent, a default partition so no row is ever refused, retention
 --     p_retention in partman.part_config (applied by maintain_history()).
@@ -60,15 +61,28 @@ DECLARE
   v_schema text := current_schema();
   v_table text := format('%I.%I', current_schema(), p_table);
   v_backend text := history_backend();
+  v_key_columns text;
 BEGIN
   IF v_backend = 'timescaledb' THEN
     EXECUTE format('CREATE TABLE %s (%s)', v_table, p_columns);
     PERFORM create_hypertable(v_table::regclass, p_time_column::name,
                               chunk_time_interval => p_chunk);
-    EXECUTE format('ALTER TABLE %s SET (timescaledb.compress, timescaledb.compress_orderby = %L,'
-                   ' timescaledb.compress_segmentby = %L)',
-                   v_table, coalesce(p_order_by, format('%I DESC', p_time_column)),
-                   coalesce(p_segment_by, ''));
+    -- Compression wants every column of a unique constraint in segmentby or orderby: by
+    -- default order by those key columns, then time.
+    SELECT string_agg(format('%I', c.col), ', ' ORDER BY c.col) INTO v_key_columns
+      FROM (SELECT DISTINCT a.attname::text AS col
+              FROM pg_index i
+              JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+             WHERE i.indrelid = v_table::regclass AND i.indisunique
+               AND a.attname::text <> p_time_column
+               AND a.attname::text <> ALL (string_to_array(
+                     replace(coalesce(p_segment_by, ''), ' ', ''), ','))) c;
+    EXECUTE format('ALTER TABLE %s SET (timescaledb.compress, timescaledb.compress_orderby = %L%s)',
+                   v_table,
+                   coalesce(p_order_by,
+                            concat_ws(', ', v_key_columns, format('%I DESC', p_time_column))),
+                   CASE WHEN p_segment_by IS NULL THEN ''
+                        ELSE format(', timescaledb.compress_segmentby = %L', p_segment_by) END);
     PERFORM add_compression_policy(v_table::regclass, greatest(p_chunk * 2, interval '7 days'));
     IF p_retention IS NOT NULL THEN
       PERFORM add_retention_policy(v_table::regclass, p_retention);
