@@ -26,8 +26,9 @@ void push_bounded(std::vector<std::string>& ids, const std::string& id, bool& tr
 }
 
 // A fresh open position holding `quantity` (signed, non-zero) bought or sold at the fill.
-Position open_position(const Fill& fill, Decimal quantity, Amount fee) {
+Position open_position(const Fill& fill, Decimal quantity, Amount fee, std::uint64_t number) {
   Position position;
+  position.number = number;
   position.symbol = fill.symbol;
   position.status = PositionStatus::kOpen;
   position.quantity = quantity;
@@ -51,6 +52,7 @@ Position open_position(const Fill& fill, Decimal quantity, Amount fee) {
 RoundTrip make_round_trip(const Position& position, PositionSide side, TimeUs closed_at_us,
                           bool flip) {
   RoundTrip trip;
+  trip.position_number = position.number;
   trip.symbol = position.symbol;
   trip.side = side;
   trip.strategy_id = position.strategy_id;
@@ -134,7 +136,7 @@ FillEffect apply_fill_to_position(Position& position, const Fill& fill) {
   const Amount fee = Amount::from_decimal(fill.fee);
   FillEffect effect;
   if (position.quantity.is_zero()) {
-    position = open_position(fill, signed_qty, fee);
+    position = open_position(fill, signed_qty, fee, position.number + 1);
     effect.change = PositionChange::kOpened;
     return effect;
   }
@@ -176,8 +178,8 @@ FillEffect apply_fill_to_position(Position& position, const Fill& fill) {
   position.lineage.record(fill);
   effect.round_trip = make_round_trip(position, old_side, fill.occurred_at_us, true);
   const Decimal remainder = sub(fill.quantity, open_abs);
-  position =
-      open_position(fill, signed_qty.is_positive() ? remainder : -remainder, fee - fee_close);
+  position = open_position(fill, signed_qty.is_positive() ? remainder : -remainder, fee - fee_close,
+                           position.number + 1);
   effect.change = PositionChange::kFlipped;
   return effect;
 }

@@ -64,7 +64,8 @@ AdjustmentReason adjustment_reason(const json& text) {
 }
 
 json position_to_json(const Position& p) {
-  return {{"status", to_string(p.status)},
+  return {{"number", p.number},
+          {"status", to_string(p.status)},
           {"side", to_string(p.side())},
           {"quantity", p.quantity.to_string()},
           {"cost_basis", p.cost_basis.to_string()},
@@ -89,7 +90,8 @@ json position_to_json(const Position& p) {
 }
 
 json round_trip_to_json(const RoundTrip& t) {
-  return {{"symbol", t.symbol},
+  return {{"position_number", t.position_number},
+          {"symbol", t.symbol},
           {"side", to_string(t.side)},
           {"strategy", t.strategy_id},
           {"entry_price", t.entry_price_average().to_string()},

@@ -61,6 +61,7 @@ struct Lineage {
 
 // A closed trade: flat -> flat, or up to a flip. Counts as one trade in win/loss statistics.
 struct RoundTrip {
+  std::uint64_t position_number = 0;  // the Position::number this trip closed
   std::string symbol;
   PositionSide side = PositionSide::kFlat;  // long or short
   std::string strategy_id;                  // of the opening fill
@@ -90,6 +91,9 @@ enum class PositionChange { kOpened, kIncreased, kReduced, kClosed, kFlipped };
 const char* to_string(PositionChange change);  // "opened", "increased", ...
 
 struct Position {
+  // 1 for the first position of this (agent, symbol), 2 after it closed or flipped, ...: a
+  // stable key for rows (replay gives the same numbers). 0 before the first fill.
+  std::uint64_t number = 0;
   std::string symbol;
   PositionStatus status = PositionStatus::kClosed;
   Decimal quantity;           // signed: > 0 long, < 0 short, 0 flat
