@@ -44,7 +44,13 @@ function(ledger_add_test name)
   if(ARG_FIXTURES)
     list(APPEND props FIXTURES_REQUIRED "${ARG_FIXTURES}")
   endif()
-  list(APPEND props ENVIRONMENT
-       "LEDGER_TEST_STATE_DIR=${CMAKE_BINARY_DIR}/test-state;LEDGER_BIN=${CMAKE_BINARY_DIR}/cli/ledger;LEDGER_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES ${props})
+  # ENVIRONMENT is a list, and gtest_discover_tests flattens lists in PROPERTIES (only the first
+  # variable would survive), so it is set by a script ctest runs after the discovered tests.
+  set(env_script ${CMAKE_CURRENT_BINARY_DIR}/${name}_environment.cmake)
+  file(WRITE ${env_script}
+       "if(${name}_TESTS)\n"
+       "  set_tests_properties(\${${name}_TESTS} PROPERTIES ENVIRONMENT \"LEDGER_TEST_STATE_DIR=${CMAKE_BINARY_DIR}/test-state;LEDGER_BIN=${CMAKE_BINARY_DIR}/cli/ledger;LEDGER_SOURCE_DIR=${PROJECT_SOURCE_DIR}\")\n"
+       "endif()\n")
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${env_script})
 endfunction()
