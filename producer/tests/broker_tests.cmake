@@ -3,3 +3,28 @@ ledger_add_test(broker_kafka_options_test
   SOURCES broker_kafka_options_test.cpp
   DEPS ledger::producer
   LABELS unit)
+
+ledger_add_test(broker_local_unit_test
+  SOURCES broker_local_unit_test.cpp
+  DEPS ledger::producer
+  LABELS unit)
+target_compile_definitions(broker_local_unit_test PRIVATE
+  LEDGER_KAFKA_POM="${CMAKE_CURRENT_SOURCE_DIR}/../kafka/pom.xml")
+
+ledger_add_test(broker_mock_cluster_test
+  SOURCES broker_mock_cluster_test.cpp
+  DEPS ledger::producer
+  LABELS unit)
+
+# Starts its own Apache Kafka broker (own state dir and free ports, not the "kafka" fixture);
+# the first run on a machine also downloads Kafka, hence the generous timeout.
+ledger_add_test(broker_lifecycle_test
+  SOURCES broker_lifecycle_test.cpp
+  DEPS ledger::producer ledger::testing
+  LABELS integration
+  TIMEOUT 900)
+
+# The broker tests use producer/src's internal process helpers (local_broker_process.hpp).
+foreach(test broker_local_unit_test broker_mock_cluster_test broker_lifecycle_test)
+  target_include_directories(${test} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/../src)
+endforeach()
