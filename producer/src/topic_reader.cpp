@@ -29,7 +29,6 @@ std::unique_ptr<RdKafka::Conf> make_reader_conf(const TopicReaderOptions& option
   set_checked(*conf, "enable.auto.offset.store", "false");
   set_checked(*conf, "enable.partition.eof", "true");
   set_checked(*conf, "auto.offset.reset", "earliest");
-  set_checked(*conf, "allow.auto.create.topics", "false");
   if (!options.brokers.empty()) set_checked(*conf, "bootstrap.servers", options.brokers);
   for (const auto& [key, value] : options.properties) set_checked(*conf, key, value);
   return conf;
