@@ -16,14 +16,21 @@ std::uint32_t effective_leverage(const Fill& fill) {
   return fill.leverage == 0 ? 1 : fill.leverage;
 }
 
+bool contains(const std::vector<std::string>& ids, const std::string& id) {
+  return id.empty() || std::find(ids.begin(), ids.end(), id) != ids.end();
+}
+
+// Appends `id` unless present or the list is full (then sets `truncated`).
 void push_bounded(std::vector<std::string>& ids, const std::string& id, bool& truncated) {
-  if (id.empty() || std::find(ids.begin(), ids.end(), id) != ids.end()) return;
+  if (contains(ids, id)) return;
   if (ids.size() >= kLineageIdsMax) {
     truncated = true;
     return;
   }
   ids.push_back(id);
 }
+
+const std::vector<std::string> kNoIds;
 
 // A fresh open position holding `quantity` (signed, non-zero) bought or sold at the fill.
 Position open_position(const Fill& fill, Decimal quantity, Amount fee, std::uint64_t number) {
@@ -106,9 +113,36 @@ void touch(Position& position, const Fill& fill) {
 }  // namespace
 
 void Lineage::record(const Fill& fill) {
-  push_bounded(decision_ids, fill.decision_id, ids_truncated);
-  push_bounded(order_ids, fill.order_id, ids_truncated);
-  ++fill_count;
+  ++fill_count_;
+  // Clone the shared lists only when an id will really be added.
+  auto needs = [this](const std::vector<std::string>& ids, const std::string& id) {
+    if (contains(ids, id)) return false;
+    if (ids.size() >= kLineageIdsMax) {
+      ids_truncated_ = true;
+      return false;
+    }
+    return true;
+  };
+  const bool add_decision = needs(decision_ids(), fill.decision_id);
+  const bool add_order = needs(order_ids(), fill.order_id);
+  if (!add_decision && !add_order) return;
+  auto ids = ids_ ? std::make_shared<Ids>(*ids_) : std::make_shared<Ids>();
+  push_bounded(ids->decision_ids, fill.decision_id, ids_truncated_);
+  push_bounded(ids->order_ids, fill.order_id, ids_truncated_);
+  ids_ = std::move(ids);
+}
+
+const std::vector<std::string>& Lineage::decision_ids() const {
+  return ids_ ? ids_->decision_ids : kNoIds;
+}
+
+const std::vector<std::string>& Lineage::order_ids() const {
+  return ids_ ? ids_->order_ids : kNoIds;
+}
+
+bool operator==(const Lineage& a, const Lineage& b) {
+  return a.fill_count_ == b.fill_count_ && a.ids_truncated_ == b.ids_truncated_ &&
+         a.decision_ids() == b.decision_ids() && a.order_ids() == b.order_ids();
 }
 
 PositionSide Position::side() const {

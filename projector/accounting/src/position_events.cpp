@@ -43,6 +43,9 @@ std::string open_text(const Position& position) {
 
 std::vector<DerivedEvent> position_events(const std::string& agent_id, const Fill& fill,
                                           const FillEffect& effect, const Position& position) {
+  if (effect.change == PositionChange::kIncreased || effect.change == PositionChange::kReduced) {
+    return {};
+  }
   DerivedEvent event;
   event.occurred_at_us = fill.occurred_at_us;
   event.details = fill_details(agent_id, fill);

@@ -105,6 +105,36 @@ TEST(PositionBook, MarkThatWouldOverflowIsRefused) {
   EXPECT_EQ(bad.error().code, AccountingErrc::kInvalidMark);
 }
 
+TEST(PositionBook, LineageIsBoundedAndKeepsFirstAppearanceOrder) {
+  PositionBook book("agent");
+  Fill fill;
+  fill.symbol = "BTC";
+  fill.price = dec("10");
+  fill.quantity = dec("1");
+  for (int i = 0; i < 70; ++i) {
+    fill.order_id = "o" + std::to_string(i);
+    fill.decision_id = "d" + std::to_string(i / 2);
+    ASSERT_TRUE(book.apply_fill(fill).ok());
+  }
+  const Position copy = *book.find("BTC");
+  const Lineage& lineage = copy.lineage;
+  EXPECT_EQ(lineage.fill_count(), 70u);
+  ASSERT_EQ(lineage.order_ids().size(), kLineageIdsMax);
+  EXPECT_EQ(lineage.order_ids().front(), "o0");
+  EXPECT_EQ(lineage.order_ids().back(), "o63");
+  EXPECT_EQ(lineage.decision_ids().size(), 35u);
+  EXPECT_TRUE(lineage.ids_truncated());
+  fill.side = FillSide::kSell;
+  fill.quantity = dec("70");
+  fill.order_id = "close";
+  const auto closed = book.apply_fill(fill);
+  ASSERT_TRUE(closed.ok());
+  ASSERT_TRUE(closed->round_trip.has_value());
+  EXPECT_EQ(closed->round_trip->lineage.fill_count(), 71u);
+  EXPECT_TRUE(closed->round_trip->lineage.ids_truncated());
+  EXPECT_EQ(copy.lineage.fill_count(), 70u) << "copies are independent";
+}
+
 TEST(PositionBook, LongFillSequenceDoesNotDrift) {
   // 10 000 buys of 0.00000003 at prices with 8 digits, then one sell of everything: the
   // realized P&L is exactly proceeds - sum of costs (no rounding ever accumulates).

@@ -106,9 +106,9 @@ json round_trip_to_json(const RoundTrip& t) {
           {"fees", t.fees.to_decimal().to_string()},
           {"pnl_net", t.pnl_net().to_decimal().to_string()},
           {"ended_by_flip", t.ended_by_flip},
-          {"decisions", t.lineage.decision_ids},
-          {"orders", t.lineage.order_ids},
-          {"fills", t.lineage.fill_count}};
+          {"decisions", t.lineage.decision_ids()},
+          {"orders", t.lineage.order_ids()},
+          {"fills", t.lineage.fill_count()}};
 }
 
 json snapshot_to_json(const EquitySnapshot& s) {

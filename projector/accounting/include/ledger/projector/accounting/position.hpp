@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -50,13 +51,25 @@ struct Fill {
 };
 
 // The decisions and orders a position or round trip involved, bounded by kLineageIdsMax.
-struct Lineage {
-  std::vector<std::string> decision_ids;
-  std::vector<std::string> order_ids;
-  bool ids_truncated = false;
-  std::uint64_t fill_count = 0;
+// The id lists are shared between copies until one of them records a new id (copy on write),
+// so copying a Position or RoundTrip is cheap however many fills it had.
+class Lineage {
+ public:
   void record(const Fill& fill);
-  friend bool operator==(const Lineage&, const Lineage&) = default;
+  const std::vector<std::string>& decision_ids() const;
+  const std::vector<std::string>& order_ids() const;
+  bool ids_truncated() const { return ids_truncated_; }
+  std::uint64_t fill_count() const { return fill_count_; }
+  friend bool operator==(const Lineage& a, const Lineage& b);
+
+ private:
+  struct Ids {
+    std::vector<std::string> decision_ids;
+    std::vector<std::string> order_ids;
+  };
+  std::shared_ptr<const Ids> ids_;  // null: no ids yet
+  bool ids_truncated_ = false;
+  std::uint64_t fill_count_ = 0;
 };
 
 // A closed trade: flat -> flat, or up to a flip. Counts as one trade in win/loss statistics.
