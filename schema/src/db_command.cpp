@@ -31,6 +31,9 @@ void add_action(CLI::App& db, const std::string& name, const std::string& help,
     sub->add_option("--port", options->port, "TCP port on 127.0.0.1")
         ->capture_default_str()
         ->check(CLI::Range(1, 65535));
+    sub->add_flag("--no-sync", options->no_sync,
+                  "Throwaway cluster (tests): fsync, synchronous_commit, full_page_writes off; "
+                  "an OS crash may corrupt it");
   }
   sub->callback([name, options, &exit_code] {
     options->state_dir = resolve_state_dir(options->state_dir);

@@ -133,10 +133,18 @@ bool init_cluster(const ClusterPaths& paths, const LocalClusterOptions& options,
     return false;
   }
   if (!ensure_password(paths, user, error)) return false;
-  const int rc = detail::run_program(
-      {options.bin_dir + "/initdb", "-D", paths.data, "-U", "postgres", "--auth=scram-sha-256",
-       "--pwfile=" + paths.password, "-E", "UTF8", "--no-locale"},
-      user, paths.init_log, error);
+  std::vector<std::string> argv = {options.bin_dir + "/initdb",
+                                   "-D",
+                                   paths.data,
+                                   "-U",
+                                   "postgres",
+                                   "--auth=scram-sha-256",
+                                   "--pwfile=" + paths.password,
+                                   "-E",
+                                   "UTF8",
+                                   "--no-locale"};
+  if (options.no_sync) argv.push_back("--no-sync");
+  const int rc = detail::run_program(argv, user, paths.init_log, error);
   if (rc != 0) {
     error = "initdb failed (exit " + std::to_string(rc) + ") " + error + "; " + paths.init_log +
             ":\n" + detail::tail_of_file(paths.init_log, 20);
@@ -218,14 +226,18 @@ void remove_stale_files(const ClusterPaths& paths) {
   }
 }
 
-bool write_runtime_conf(const ClusterPaths& paths, int port, const std::optional<SystemUser>& user,
-                        std::string& error) {
+bool write_runtime_conf(const ClusterPaths& paths, const LocalClusterOptions& options,
+                        const std::optional<SystemUser>& user, std::string& error) {
   const std::string socket_dir = paths.run.size() <= socket_dir_length_max ? paths.run : "";
-  return detail::write_file_atomic(
-      paths.data + "/ledger_runtime.conf",
-      "# Written by `ledger db start` on every start.\nport = " + std::to_string(port) +
-          "\nunix_socket_directories = " + sql_quote(socket_dir) + "\n",
-      0600, user, error);
+  std::string conf =
+      "# Written by `ledger db start` on every start.\nport = " + std::to_string(options.port) +
+      "\nunix_socket_directories = " + sql_quote(socket_dir) + "\n";
+  if (options.no_sync) {
+    conf +=
+        "# --no-sync: a throwaway cluster; an OS crash may corrupt it.\n"
+        "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n";
+  }
+  return detail::write_file_atomic(paths.data + "/ledger_runtime.conf", conf, 0600, user, error);
 }
 
 bool wait_for_connections(const std::string& uri, std::string& error) {
@@ -245,7 +257,7 @@ bool wait_for_connections(const std::string& uri, std::string& error) {
 bool launch(const ClusterPaths& paths, const LocalClusterOptions& options,
             const std::optional<SystemUser>& user, LocalClusterStatus& status, std::string& error) {
   remove_stale_files(paths);
-  if (!write_runtime_conf(paths, options.port, user, error)) return false;
+  if (!write_runtime_conf(paths, options, user, error)) return false;
   const int rc =
       detail::run_program({options.bin_dir + "/pg_ctl", "start", "-D", paths.data, "-l",
                            paths.server_log, "-w", "-t", std::to_string(options.start_timeout_s)},

@@ -47,6 +47,7 @@ class LocalCluster : public ::testing::Test {
         (fs::temp_directory_path() / ("ledger_db_test_" + std::to_string(getpid()))).string();
     fs::remove_all(options_.state_dir);
     options_.port = free_port();
+    options_.no_sync = true;
     ASSERT_NE(options_.port, 0);
   }
   void TearDown() override {
@@ -74,6 +75,7 @@ TEST_F(LocalCluster, StartsIsIdempotentSurvivesSigkillAndStops) {
     pqxx::connection connection(uri);
     pqxx::nontransaction tx(connection);
     EXPECT_EQ(tx.exec1("SHOW listen_addresses")[0].as<std::string>(), "127.0.0.1");
+    EXPECT_EQ(tx.exec1("SHOW fsync")[0].as<std::string>(), "off");
     EXPECT_EQ(tx.exec1("SELECT count(*) FROM pg_available_extensions WHERE name = 'pg_partman'")[0]
                   .as<int>(),
               1);

@@ -26,6 +26,10 @@ struct LocalClusterOptions {
   int port = 54329;                                    // TCP port on 127.0.0.1
   std::string bin_dir = "/usr/lib/postgresql/15/bin";  // initdb, pg_ctl
   int start_timeout_s = 60;                            // pg_ctl -w -t for start and stop
+  // Throwaway clusters (test fixtures): fsync, synchronous_commit and full_page_writes off
+  // for this start, initdb --no-sync. Fast shutdown then needs no sync of thousands of files;
+  // an OS crash may corrupt the cluster. Off by default.
+  bool no_sync = false;
 };
 
 struct LocalClusterStatus {
