@@ -27,3 +27,12 @@ ledger_add_test(ledger_publisher_restart_tests
   LABELS integration
   FIXTURES kafka  # only so that Kafka's jars are cached before it starts its own broker
   TIMEOUT 300)
+
+# The README's Python example, run as written (confluent-kafka + protobuf from PyPI in a venv
+# cached under the build dir), then decoded by `ledger tail`.
+add_test(NAME publish_example.python
+         COMMAND sh ${PROJECT_SOURCE_DIR}/producer/examples/python/test_publish_example.sh
+                 $<TARGET_FILE:ledger> ${PROJECT_SOURCE_DIR} ${CMAKE_BINARY_DIR}/python-venv)
+set_tests_properties(publish_example.python PROPERTIES
+  FIXTURES_REQUIRED kafka LABELS integration TIMEOUT 600
+  ENVIRONMENT "LEDGER_TEST_STATE_DIR=${CMAKE_BINARY_DIR}/test-state")
