@@ -156,7 +156,14 @@ void Consumer::poll_batch(std::vector<MessagePtr>& batch, std::size_t events_max
       timeout_ms = std::min(timeout_ms, static_cast<int>(left.count()));
     }
     MessagePtr message(consumer_->consume(timeout_ms));
-    if (generation_ != generation_at_start) return;  // rebalance: the caller drops the batch
+    if (generation_ != generation_at_start) {
+      // A rebalance ran inside consume(). Whatever was read (this message included) is
+      // dropped, so the positions must go back to the stored offsets: re-seek.
+      if (!batch.empty() || (message && message->err() == RdKafka::ERR_NO_ERROR)) {
+        needs_reseek_ = true;
+      }
+      return;
+    }
     if (!message) continue;
     const RdKafka::ErrorCode err = message->err();
     if (err == RdKafka::ERR_NO_ERROR) {

@@ -40,7 +40,8 @@ class Consumer {
   Consumer& operator=(const Consumer&) = delete;
 
   // Appends messages to `batch` until it holds `events_max`, `wait_ms_max` passed since the
-  // first message, `stop` is set, or a rebalance happened. Errors from the broker are logged.
+  // first message, `stop` is set, or a rebalance happened (then the caller drops the batch and,
+  // when anything was read, needs_reseek() is true). Errors from the broker are logged.
   void poll_batch(std::vector<MessagePtr>& batch, std::size_t events_max, int wait_ms_max,
                   const std::atomic<bool>& stop);
 
