@@ -24,6 +24,12 @@ constexpr int kTopicTimeoutMs = 60'000;
 constexpr int kExitFailure = 1;
 constexpr int kExitInterrupted = 130;
 
+long elapsed_ms_since(std::chrono::steady_clock::time_point started) {
+  return static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::steady_clock::now() - started)
+                               .count());
+}
+
 void say(const std::string& line) { std::cerr << "ledger broker: " << line << "\n"; }
 
 int fail(const std::string& message) {
@@ -102,9 +108,7 @@ int make_ready(const BrokerLayout& layout, pid_t pid, const LocalBrokerOptions& 
     return fail(error + "\n" + log_excerpt(layout));
   }
   if (!detail::write_file_atomic(layout.bootstrap, bootstrap + "\n", error)) return fail(error);
-  const auto elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                              std::chrono::steady_clock::now() - started)
-                              .count();
+  const long elapsed_ms = elapsed_ms_since(started);
   say("Apache Kafka ready in " + std::to_string(elapsed_ms) + " ms (pid " + std::to_string(pid) +
       ", log " + layout.log + "); " + note);
   std::cout << bootstrap << std::endl;
@@ -163,8 +167,12 @@ std::optional<pid_t> launch(const BrokerLayout& layout, const LocalBrokerOptions
   if (!libs) return std::nullopt;
   if (!detail::write_broker_config(layout, ports, options.partitions, error)) return std::nullopt;
   const bool fresh = !fs::exists(fs::path(layout.data_dir) / "meta.properties");
+  const auto format_started = std::chrono::steady_clock::now();
   if (!detail::format_storage_if_needed(layout, *libs, error)) return std::nullopt;
-  if (fresh) say("formatted KRaft storage in " + layout.data_dir);
+  if (fresh) {
+    say("formatted KRaft storage in " + layout.data_dir + " (" +
+        std::to_string(elapsed_ms_since(format_started)) + " ms)");
+  }
   std::error_code ec;
   if (fs::exists(layout.log)) fs::rename(layout.log, layout.log + ".1", ec);
   detail::SpawnOptions java;
@@ -257,9 +265,7 @@ int stop_local_broker(const std::string& state_dir, int stop_timeout_ms) {
     return fail("pid " + std::to_string(pid) + " did not stop");
   }
   fs::remove(layout.pid_file, ec);
-  const auto elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                              std::chrono::steady_clock::now() - started)
-                              .count();
+  const long elapsed_ms = elapsed_ms_since(started);
   say("stopped in " + std::to_string(elapsed_ms) + " ms");
   return EXIT_SUCCESS;
 }

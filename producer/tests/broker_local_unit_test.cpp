@@ -50,6 +50,23 @@ TEST(KafkaCache, CompleteCacheIsReusedWithoutMaven) {
   EXPECT_EQ(*libs, (version_dir / "libs").string());
 }
 
+TEST(KafkaCache, CacheWithoutMarkerIsResolvedAgain) {
+  // An interrupted download leaves libs/ without the marker: Maven must run again. With no
+  // mvn on PATH that shows as an error naming mvn instead of a reuse of the partial copy.
+  TempDir dir("ledger-cache");
+  const std::string pom = (dir.path() / "pom.xml").string();
+  std::ofstream(pom) << "<project><properties><kafka.version>9.9.8</kafka.version>"
+                        "</properties></project>";
+  std::filesystem::create_directories(dir.path() / "cache" / "kafka-9.9.8" / "libs");
+  const std::string saved_path = std::getenv("PATH");
+  setenv("PATH", (dir.path() / "empty-bin").c_str(), 1);
+  std::string error;
+  const auto libs = ensure_kafka_libs(pom, (dir.path() / "cache").string(), 1000, error);
+  setenv("PATH", saved_path.c_str(), 1);
+  EXPECT_FALSE(libs);
+  EXPECT_NE(error.find("mvn"), std::string::npos) << error;
+}
+
 TEST(KafkaCache, CacheDirFlagThenEnvThenHome) {
   const char* old_cache = std::getenv("LEDGER_CACHE_DIR");
   const std::string saved = old_cache == nullptr ? "" : old_cache;
