@@ -83,6 +83,10 @@ int report_running(const BrokerLayout& layout, pid_t pid, const LocalBrokerOptio
     return fail(error);
   }
   say("already running (pid " + std::to_string(pid) + "); " + note);
+  if (port_of(*bootstrap) != options.port) {
+    say("note: it listens on " + *bootstrap + ", not on --port " + std::to_string(options.port) +
+        "; stop it first to change ports");
+  }
   std::cout << *bootstrap << std::endl;
   return EXIT_SUCCESS;
 }
@@ -188,6 +192,24 @@ std::optional<pid_t> launch(const BrokerLayout& layout, const LocalBrokerOptions
   return pid;
 }
 
+// Starts a new broker and waits until it is ready; on failure nothing is left running.
+int launch_and_wait(const BrokerLayout& layout, const LocalBrokerOptions& options, pid_t& pid) {
+  const detail::BrokerPorts ports{
+      options.port, options.controller_port > 0 ? options.controller_port : options.port + 1};
+  std::string error;
+  if (!ports_free(ports, error)) return fail(error);
+  const auto launched = launch(layout, options, ports, error);
+  if (!launched) return fail(error);
+  pid = *launched;
+  const int ready = make_ready(layout, pid, options, "127.0.0.1:" + std::to_string(ports.client));
+  if (ready != EXIT_SUCCESS) {
+    detail::terminate_process(pid, true, options.stop_timeout_ms);
+    std::error_code ec;
+    fs::remove(layout.pid_file, ec);
+  }
+  return ready;
+}
+
 }  // namespace
 
 LocalBrokerStatus local_broker_status(const std::string& state_dir) {
@@ -219,35 +241,27 @@ int start_local_broker(const LocalBrokerOptions& options, bool detach) {
   std::error_code ec;
   fs::create_directories(layout.kafka_dir, ec);
   if (ec) return fail("cannot create " + layout.kafka_dir + ": " + ec.message());
-  // Block SIGINT/SIGTERM before any thread exists so that they are handled here, in order.
-  const sigset_t signals = stop_signals();
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  const detail::FileLock lock(layout.start_lock, kStartLockTimeoutMs);
-  if (!lock.locked()) return fail("another `ledger broker start` holds " + layout.start_lock);
-
-  const pid_t previous = read_pid(layout);
-  if (previous > 0 && detail::process_matches(previous, layout.process_tag)) {
-    return report_running(layout, previous, options);
+  pid_t pid = 0;
+  {
+    // Held until the broker is ready (not while it serves), so a concurrent start waits and
+    // then finds it running.
+    const detail::FileLock lock(layout.start_lock, kStartLockTimeoutMs);
+    if (!lock.locked()) return fail("another `ledger broker start` holds " + layout.start_lock);
+    // Block SIGINT/SIGTERM before any thread exists so that they are handled here, in order.
+    const sigset_t signals = stop_signals();
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    const pid_t previous = read_pid(layout);
+    if (previous > 0 && detail::process_matches(previous, layout.process_tag)) {
+      return report_running(layout, previous, options);
+    }
+    if (previous > 0 || fs::exists(layout.pid_file)) {
+      say("removing stale pid file (pid " + std::to_string(previous) + " is not running)");
+      fs::remove(layout.pid_file, ec);
+    }
+    const int status = launch_and_wait(layout, options, pid);
+    if (status != EXIT_SUCCESS || detach) return status;
   }
-  if (previous > 0 || fs::exists(layout.pid_file)) {
-    say("removing stale pid file (pid " + std::to_string(previous) + " is not running)");
-    fs::remove(layout.pid_file, ec);
-  }
-  const detail::BrokerPorts ports{
-      options.port, options.controller_port > 0 ? options.controller_port : options.port + 1};
-  std::string error;
-  if (!ports_free(ports, error)) return fail(error);
-  const auto pid = launch(layout, options, ports, error);
-  if (!pid) return fail(error);
-  const std::string bootstrap = "127.0.0.1:" + std::to_string(ports.client);
-  const int ready = make_ready(layout, *pid, options, bootstrap);
-  if (ready != EXIT_SUCCESS) {
-    detail::terminate_process(*pid, true, options.stop_timeout_ms);
-    fs::remove(layout.pid_file, ec);
-    return ready;
-  }
-  if (detach) return EXIT_SUCCESS;
-  return serve_until_signal(layout, *pid, options.stop_timeout_ms);
+  return serve_until_signal(layout, pid, options.stop_timeout_ms);
 }
 
 int stop_local_broker(const std::string& state_dir, int stop_timeout_ms) {
