@@ -59,9 +59,13 @@ export DOCKER_HOST="unix://${state}/docker.sock"
 export LEDGER_COMPOSE_STATE_DIR="$state"
 export LEDGER_IMAGE_TAG=e2e
 export LEDGER_BASE_IMAGE=ledger-local/debian:bookworm
-export LEDGER_COMPOSE_KAFKA_PORT=29092 LEDGER_COMPOSE_KAFKA_CONTROLLER_PORT=29093
-export LEDGER_COMPOSE_DB_PORT=25432 LEDGER_COMPOSE_PROMETHEUS_PORT=29090
-export LEDGER_COMPOSE_PROJECTOR1_PORT=29464 LEDGER_COMPOSE_PROJECTOR2_PORT=29465
+# Test ports on 127.0.0.1 (each can be moved with its variable).
+export LEDGER_COMPOSE_KAFKA_PORT="${LEDGER_COMPOSE_KAFKA_PORT:-39092}"
+export LEDGER_COMPOSE_KAFKA_CONTROLLER_PORT="${LEDGER_COMPOSE_KAFKA_CONTROLLER_PORT:-39093}"
+export LEDGER_COMPOSE_DB_PORT="${LEDGER_COMPOSE_DB_PORT:-35432}"
+export LEDGER_COMPOSE_PROMETHEUS_PORT="${LEDGER_COMPOSE_PROMETHEUS_PORT:-39090}"
+export LEDGER_COMPOSE_PROJECTOR1_PORT="${LEDGER_COMPOSE_PROJECTOR1_PORT:-39464}"
+export LEDGER_COMPOSE_PROJECTOR2_PORT="${LEDGER_COMPOSE_PROJECTOR2_PORT:-39465}"
 export COMPOSE_PROJECT_NAME=ledgere2e COMPOSE_HTTP_TIMEOUT=300
 export DOCKER="$docker_bin"
 docker() { "$docker_bin" "$@"; }
@@ -79,8 +83,8 @@ head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$state/db_password"
 head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$state/grafana_password"
 export LEDGER_DB_PASSWORD_FILE="$state/db_password"
 export LEDGER_GRAFANA_PASSWORD_FILE="$state/grafana_password"
-sed -e "s/29464/${LEDGER_COMPOSE_PROJECTOR1_PORT}/; s/29465/${LEDGER_COMPOSE_PROJECTOR2_PORT}/" \
-  -e "s/29090/${LEDGER_COMPOSE_PROMETHEUS_PORT}/" \
+sed -e "s/39464/${LEDGER_COMPOSE_PROJECTOR1_PORT}/; s/39465/${LEDGER_COMPOSE_PROJECTOR2_PORT}/" \
+  -e "s/39090/${LEDGER_COMPOSE_PROMETHEUS_PORT}/" \
   "$root/tests/compose/prometheus.yml" >"$state/prometheus.yml"
 
 for port in "$LEDGER_COMPOSE_KAFKA_PORT" "$LEDGER_COMPOSE_KAFKA_CONTROLLER_PORT" \
@@ -111,7 +115,9 @@ cleanup() {
     log "docker-compose down -v"
     timeout 180 docker-compose --project-directory "$root" -f "$root/docker-compose.yml" \
       -f "$root/tests/compose/local.yml" --profile demo down -v --remove-orphans >/dev/null 2>&1
+    # Bounded cache: drop dangling images, keep at most 6 GB of build cache.
     docker image prune -f >/dev/null 2>&1
+    DOCKER_BUILDKIT=1 docker builder prune -f --keep-storage 6gb >/dev/null 2>&1
     log "stopping dockerd (pid $dockerd_pid)"
     kill -TERM "$dockerd_pid" 2>/dev/null
     for _ in $(seq 1 60); do
