@@ -33,8 +33,7 @@ echo "dashboard-sql: migrating $db"
 
 if has_command demo && has_command project; then
   echo "dashboard-sql: demo agents publish to $topic"
-  # A finite demo exits by itself; a continuous one is stopped after 20 s.
-  timeout 20 "$ledger" demo -b "$bootstrap" -t "$topic" --seed 7 || [ $? -eq 124 ]
+  timeout 120 "$ledger" demo -b "$bootstrap" -t "$topic" --seed 7 --events 2000 --rate 5000
   echo "dashboard-sql: projecting $topic into $db"
   metrics=()
   # Any free port for /metrics, so parallel tests do not collide on the default.

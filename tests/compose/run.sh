@@ -220,7 +220,7 @@ if ((has_project)); then
 fi
 if ((has_demo)); then
   demo_help="$(docker run --rm --network host "ledger/ledger:${LEDGER_IMAGE_TAG}" demo --help 2>&1)"
-  for flag in -b -t --seed; do
+  for flag in -b -t --seed --events --rate --real-time; do
     if ! grep -Eq -- "(^|[ ,])${flag}([ ,=]|$)" <<<"$demo_help"; then
       has_demo=0
       note_pending "ledger demo ${flag}: the compose files pass it, the demo has no such option yet"
@@ -314,11 +314,11 @@ run_demo() { # seed
   before="$(kafka_end_total)"
   log "demo agents publish (seed $1)"
   compose --profile demo up -d --no-build --no-deps --force-recreate demo-agents >/dev/null
-  local deadline=$((SECONDS + 60))
-  # A finite demo exits by itself; a continuous one is stopped after 20 s of publishing.
+  local deadline=$((SECONDS + 90))
+  # The test's demo publishes --events N and exits; one still running at the deadline is stopped.
   while [ "$(docker inspect -f '{{.State.Running}}' "$(container demo-agents)")" = true ] &&
-    ((SECONDS < deadline - 40)); do
-    sleep 2
+    ((SECONDS < deadline)); do
+    sleep 1
   done
   compose --profile demo stop -t 10 demo-agents >/dev/null 2>&1 || true
   local code after
