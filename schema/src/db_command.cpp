@@ -27,6 +27,10 @@ void add_action(CLI::App& db, const std::string& name, const std::string& help,
   sub->add_option("--state-dir", options->state_dir,
                   "Local state directory; the cluster lives in <state-dir>/postgres")
       ->envname("LEDGER_STATE_DIR");
+  sub->add_option("--pg-bin-dir", options->bin_dir,
+                  "Directory of the PostgreSQL 15 programs (initdb, pg_ctl)")
+      ->envname("LEDGER_PG_BIN_DIR")
+      ->capture_default_str();
   if (name == "start") {
     sub->add_option("--port", options->port, "TCP port on 127.0.0.1")
         ->capture_default_str()
