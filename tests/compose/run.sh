@@ -230,7 +230,7 @@ fi
 
 # ---------------------------------------------------------------------------------------------
 # Helpers on the running stack.
-container() { compose ps -q "$1"; }
+container() { compose --profile demo ps -q "$1"; }
 health() { docker inspect -f '{{if .State.Health}}{{.State.Health.Status}}{{else}}{{.State.Status}}{{end}}' \
   "$(container "$1")" 2>/dev/null; }
 wait_healthy() { # timeout_s service...
