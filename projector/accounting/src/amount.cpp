@@ -93,6 +93,35 @@ Decimal divide_to_decimal(Amount value, Int divisor) {
   return Decimal::from_units(units);
 }
 
+std::optional<Amount> Amount::parse(std::string_view text) {
+  const bool negative = !text.empty() && text.front() == '-';
+  if (negative) text.remove_prefix(1);
+  const auto point = text.find('.');
+  const std::string_view integer = text.substr(0, point);
+  const std::string_view fraction =
+      point == std::string_view::npos ? std::string_view() : text.substr(point + 1);
+  if (integer.empty() || (point != std::string_view::npos && fraction.empty()) ||
+      fraction.size() > static_cast<std::size_t>(kScale)) {
+    return std::nullopt;
+  }
+  Int units = 0;
+  auto accumulate = [&units](std::string_view digits) {
+    for (char c : digits) {
+      if (c < '0' || c > '9') return false;
+      if (__builtin_mul_overflow(units, 10, &units) ||
+          __builtin_add_overflow(units, c - '0', &units)) {
+        return false;
+      }
+    }
+    return true;
+  };
+  if (!accumulate(integer) || !accumulate(fraction)) return std::nullopt;
+  for (std::size_t i = fraction.size(); i < static_cast<std::size_t>(kScale); ++i) {
+    if (__builtin_mul_overflow(units, 10, &units)) return std::nullopt;
+  }
+  return Amount(negative ? -units : units);
+}
+
 std::string Amount::to_string() const { return units_to_string(units_, kScale); }
 
 Amount proportion(Amount amount, Decimal num, Decimal den) {

@@ -5,9 +5,11 @@
 
 namespace ledger::projector::accounting {
 
-OfflineDetector::OfflineDetector(std::string agent_id, TimeUs offline_after_us)
+OfflineDetector::OfflineDetector(std::string agent_id, TimeUs offline_after_us,
+                                 std::optional<TimeUs> last_heartbeat_at_us)
     : agent_id_(std::move(agent_id)),
-      offline_after_us_(offline_after_us > 0 ? offline_after_us : 1) {}
+      offline_after_us_(offline_after_us > 0 ? offline_after_us : 1),
+      last_at_us_(last_heartbeat_at_us) {}
 
 std::optional<DerivedEvent> OfflineDetector::observe_heartbeat(TimeUs at_us) {
   if (!last_at_us_) {

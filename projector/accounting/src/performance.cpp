@@ -81,95 +81,96 @@ DailyReturns daily_returns(const std::vector<EndOfDay>& days) {
 
 void PerformanceTracker::add_round_trip(const RoundTrip& trip) {
   const Amount net = trip.pnl_net();
-  ++round_trips_;
-  fees_ += trip.fees;
-  duration_sum_us_ += trip.duration_us();
+  ++s_.round_trips;
+  s_.fees += trip.fees;
+  if (__builtin_add_overflow(s_.duration_sum_us, trip.duration_us(), &s_.duration_sum_us)) {
+    s_.duration_sum_us = INT64_MAX;
+  }
   if (net.is_positive()) {
-    ++wins_;
-    gross_profit_ += net;
-    largest_win_ = largest_win_ ? std::max(*largest_win_, net) : net;
+    ++s_.wins;
+    s_.gross_profit += net;
+    s_.largest_win = s_.largest_win ? std::max(*s_.largest_win, net) : net;
   } else if (net.is_negative()) {
-    ++losses_;
-    gross_loss_ += net;
-    largest_loss_ = largest_loss_ ? std::min(*largest_loss_, net) : net;
+    ++s_.losses;
+    s_.gross_loss += net;
+    s_.largest_loss = s_.largest_loss ? std::min(*s_.largest_loss, net) : net;
   }
 }
 
 void PerformanceTracker::add_snapshot(const EquitySnapshot& snapshot) {
-  ++snapshots_;
-  if (!first_at_us_) first_at_us_ = snapshot.at_us;
-  last_at_us_ = snapshot.at_us;
-  last_roi_pct_ =
-      snapshot.roi_pct ? std::optional<double>(to_double(*snapshot.roi_pct)) : std::nullopt;
+  ++s_.snapshots;
+  if (!s_.first_at_us) s_.first_at_us = snapshot.at_us;
+  s_.last_at_us = snapshot.at_us;
+  s_.last_roi_pct = snapshot.roi_pct;
   // Drawdown on the total P&L curve (capital flows are not losses).
   // Amounts of Decimals cannot overflow here (|x| < 10^16 each).
-  peak_pnl_ = std::max(peak_pnl_, snapshot.total_pnl);
+  s_.peak_pnl = std::max(s_.peak_pnl, snapshot.total_pnl);
   const Amount drawdown =
-      Amount::from_decimal(peak_pnl_) - Amount::from_decimal(snapshot.total_pnl);
-  max_drawdown_ = std::max(max_drawdown_, drawdown);
+      Amount::from_decimal(s_.peak_pnl) - Amount::from_decimal(snapshot.total_pnl);
+  s_.max_drawdown = std::max(s_.max_drawdown, drawdown);
   const Amount equity_at_peak =
-      Amount::from_decimal(snapshot.capital) + Amount::from_decimal(peak_pnl_);
+      Amount::from_decimal(snapshot.capital) + Amount::from_decimal(s_.peak_pnl);
   if (equity_at_peak.is_positive()) {
     const double pct = to_double(drawdown) / to_double(equity_at_peak) * 100.0;
-    max_drawdown_pct_ = std::max(max_drawdown_pct_.value_or(0.0), pct);
+    s_.max_drawdown_pct = std::max(s_.max_drawdown_pct.value_or(0.0), pct);
   }
   // End of day: the day's last snapshot wins; a time earlier than the latest day (an agent
   // clock going back) counts toward the latest day.
   const std::int64_t day = utc_day(snapshot.at_us);
-  if (!days_.empty() && day <= days_.back().day) {
-    days_.back().equity = snapshot.total_value;
-    days_.back().capital = snapshot.capital;
+  if (!s_.days.empty() && day <= s_.days.back().day) {
+    s_.days.back().equity = snapshot.total_value;
+    s_.days.back().capital = snapshot.capital;
   } else {
-    days_.push_back({day, snapshot.total_value, snapshot.capital});
+    s_.days.push_back({day, snapshot.total_value, snapshot.capital});
   }
 }
 
 Result<PerformanceSummary> PerformanceTracker::summary() const {
   PerformanceSummary s;
   try {
-    s.round_trips = round_trips_;
-    s.wins = wins_;
-    s.losses = losses_;
-    s.breakevens = round_trips_ - wins_ - losses_;
-    s.gross_profit = gross_profit_.to_decimal();
-    s.gross_loss = gross_loss_.to_decimal();
-    s.net_pnl = (gross_profit_ + gross_loss_).to_decimal();
-    s.fees = fees_.to_decimal();
-    if (round_trips_ > 0) {
-      s.win_rate_pct = static_cast<double>(wins_) / static_cast<double>(round_trips_) * 100.0;
-      s.expectancy = mean_of(gross_profit_ + gross_loss_, round_trips_);
-      s.average_duration_us =
-          static_cast<TimeUs>(duration_sum_us_ / static_cast<__int128>(round_trips_));
+    s.round_trips = s_.round_trips;
+    s.wins = s_.wins;
+    s.losses = s_.losses;
+    s.breakevens = s_.round_trips - s_.wins - s_.losses;
+    s.gross_profit = s_.gross_profit.to_decimal();
+    s.gross_loss = s_.gross_loss.to_decimal();
+    s.net_pnl = (s_.gross_profit + s_.gross_loss).to_decimal();
+    s.fees = s_.fees.to_decimal();
+    if (s_.round_trips > 0) {
+      s.win_rate_pct = static_cast<double>(s_.wins) / static_cast<double>(s_.round_trips) * 100.0;
+      s.expectancy = mean_of(s_.gross_profit + s_.gross_loss, s_.round_trips);
+      s.average_duration_us = s_.duration_sum_us / static_cast<std::int64_t>(s_.round_trips);
     }
-    if (wins_ > 0) s.average_win = mean_of(gross_profit_, wins_);
-    if (losses_ > 0) {
-      s.average_loss = mean_of(gross_loss_, losses_);
+    if (s_.wins > 0) s.average_win = mean_of(s_.gross_profit, s_.wins);
+    if (s_.losses > 0) {
+      s.average_loss = mean_of(s_.gross_loss, s_.losses);
       s.profit_factor = to_double(s.gross_profit) / -to_double(s.gross_loss);
     }
-    if (largest_win_) s.largest_win = largest_win_->to_decimal();
-    if (largest_loss_) s.largest_loss = largest_loss_->to_decimal();
+    if (s_.largest_win) s.largest_win = s_.largest_win->to_decimal();
+    if (s_.largest_loss) s.largest_loss = s_.largest_loss->to_decimal();
   } catch (const AccountingOverflow& error) {
     return AccountingError{AccountingErrc::kOverflow,
                            std::string("performance summary: ") + error.what()};
   }
-  s.snapshots = snapshots_;
-  if (snapshots_ == 0) return s;
-  s.first_snapshot_at_us = first_at_us_;
-  s.last_snapshot_at_us = last_at_us_;
+  s.snapshots = s_.snapshots;
+  if (s_.snapshots == 0) return s;
+  s.first_snapshot_at_us = s_.first_at_us;
+  s.last_snapshot_at_us = s_.last_at_us;
   try {
-    s.max_drawdown = max_drawdown_.to_decimal();
+    s.max_drawdown = s_.max_drawdown.to_decimal();
   } catch (const AccountingOverflow& error) {
     return AccountingError{AccountingErrc::kOverflow,
                            std::string("performance summary: ") + error.what()};
   }
-  s.max_drawdown_pct = max_drawdown_pct_;
-  add_return_statistics(days_, s);
-  s.total_return_pct = last_roi_pct_;
+  s.max_drawdown_pct = s_.max_drawdown_pct;
+  add_return_statistics(s_.days, s);
+  if (s_.last_roi_pct) s.total_return_pct = to_double(*s_.last_roi_pct);
   const double span_days =
-      static_cast<double>(*last_at_us_ - *first_at_us_) / static_cast<double>(kMicrosPerDay);
-  if (last_roi_pct_ && span_days >= 1.0 && 1.0 + *last_roi_pct_ / 100.0 > 0) {
+      static_cast<double>(*s_.last_at_us - *s_.first_at_us) / static_cast<double>(kMicrosPerDay);
+  if (s.total_return_pct && span_days >= 1.0 && 1.0 + *s.total_return_pct / 100.0 > 0) {
     s.annualized_return_pct =
-        (std::pow(1.0 + *last_roi_pct_ / 100.0, kTradingDaysPerYear / span_days) - 1.0) * 100.0;
+        (std::pow(1.0 + *s.total_return_pct / 100.0, kTradingDaysPerYear / span_days) - 1.0) *
+        100.0;
   }
   return s;
 }

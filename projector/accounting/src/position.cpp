@@ -132,6 +132,19 @@ void Lineage::record(const Fill& fill) {
   ids_ = std::move(ids);
 }
 
+Lineage Lineage::restore(std::vector<std::string> decision_ids, std::vector<std::string> order_ids,
+                         bool ids_truncated, std::uint64_t fill_count) {
+  Lineage lineage;
+  lineage.ids_truncated_ = ids_truncated;
+  lineage.fill_count_ = fill_count;
+  if (decision_ids.size() > kLineageIdsMax) decision_ids.resize(kLineageIdsMax);
+  if (order_ids.size() > kLineageIdsMax) order_ids.resize(kLineageIdsMax);
+  if (!decision_ids.empty() || !order_ids.empty()) {
+    lineage.ids_ = std::make_shared<const Ids>(Ids{std::move(decision_ids), std::move(order_ids)});
+  }
+  return lineage;
+}
+
 const std::vector<std::string>& Lineage::decision_ids() const {
   return ids_ ? ids_->decision_ids : kNoIds;
 }

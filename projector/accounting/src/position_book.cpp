@@ -44,6 +44,14 @@ void check_totals(const BookTotals& totals) {
 PositionBook::PositionBook(std::string agent_id, Decimal initial_balance)
     : agent_id_(std::move(agent_id)), initial_balance_(initial_balance) {}
 
+PositionBook PositionBook::restore(std::string agent_id, Decimal initial_balance,
+                                   std::map<std::string, Position> positions, BookTotals totals) {
+  PositionBook book(std::move(agent_id), initial_balance);
+  book.positions_ = std::move(positions);
+  book.totals_ = totals;
+  return book;
+}
+
 const Position* PositionBook::find(const std::string& symbol) const {
   auto it = positions_.find(symbol);
   return it == positions_.end() ? nullptr : &it->second;
@@ -190,6 +198,8 @@ const char* to_string(AccountingErrc code) {
       return "invalid_adjustment";
     case AccountingErrc::kOverflow:
       return "overflow";
+    case AccountingErrc::kInvalidState:
+      return "invalid_state";
   }
   return "unknown";
 }

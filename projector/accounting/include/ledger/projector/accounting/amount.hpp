@@ -11,8 +11,10 @@
 #pragma once
 
 #include <compare>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "ledger/events/decimal.hpp"
 
@@ -59,6 +61,9 @@ class Amount {
   // Rounded half to even to 8 digits after the point. Throws AccountingOverflow when the
   // rounded value does not fit NUMERIC(24,8).
   Decimal to_decimal() const;
+  // Parses what to_string() writes: [-]digits[.1 to 16 digits]. nullopt on anything else or
+  // outside the int128 range.
+  static std::optional<Amount> parse(std::string_view text);
   // Scale-16 canonical text without rounding ("-0.0000000000000001"), for messages and tests.
   std::string to_string() const;
 

@@ -19,12 +19,14 @@ namespace ledger::projector::accounting {
 
 class OfflineDetector {
  public:
-  OfflineDetector(std::string agent_id, TimeUs offline_after_us);
+  OfflineDetector(std::string agent_id, TimeUs offline_after_us,
+                  std::optional<TimeUs> last_heartbeat_at_us = std::nullopt);
 
   // Records a heartbeat at `at_us`; returns agent_offline when it ends a gap longer than the
   // threshold (a gap exactly equal to it is not offline).
   std::optional<DerivedEvent> observe_heartbeat(TimeUs at_us);
 
+  const std::string& agent_id() const { return agent_id_; }
   std::optional<TimeUs> last_heartbeat_at_us() const { return last_at_us_; }
   TimeUs offline_after_us() const { return offline_after_us_; }
 

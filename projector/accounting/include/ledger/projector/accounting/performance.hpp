@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "ledger/projector/accounting/amount.hpp"
@@ -80,6 +81,29 @@ struct PerformanceSummary {
 
 class PerformanceTracker {
  public:
+  // The complete state, exposed so a projector can persist and restore it exactly
+  // (state_json.hpp). Callers change it only through add_*.
+  struct State {
+    // Trades.
+    std::uint64_t round_trips = 0, wins = 0, losses = 0;
+    Amount gross_profit, gross_loss, fees;
+    std::optional<Amount> largest_win, largest_loss;
+    std::int64_t duration_sum_us = 0;  // saturates at INT64_MAX (~292 000 years)
+    // Equity curve.
+    std::uint64_t snapshots = 0;
+    std::optional<TimeUs> first_at_us, last_at_us;
+    Decimal peak_pnl;  // running peak of total_pnl, starting at 0 (the account's start)
+    Amount max_drawdown;
+    std::optional<double> max_drawdown_pct;
+    std::optional<Decimal> last_roi_pct;
+    std::vector<EndOfDay> days;  // day = floor(at_us / 86400e6), ascending
+    friend bool operator==(const State&, const State&) = default;
+  };
+
+  PerformanceTracker() = default;
+  explicit PerformanceTracker(State state) : s_(std::move(state)) {}
+  const State& state() const { return s_; }
+
   // Sums are exact; they throw AccountingOverflow only past 10^22 of money.
   void add_round_trip(const RoundTrip& trip);
   void add_snapshot(const EquitySnapshot& snapshot);
@@ -89,19 +113,7 @@ class PerformanceTracker {
   friend bool operator==(const PerformanceTracker&, const PerformanceTracker&) = default;
 
  private:
-  // Trades.
-  std::uint64_t round_trips_ = 0, wins_ = 0, losses_ = 0;
-  Amount gross_profit_, gross_loss_, fees_;
-  std::optional<Amount> largest_win_, largest_loss_;
-  __int128 duration_sum_us_ = 0;
-  // Equity curve.
-  std::uint64_t snapshots_ = 0;
-  std::optional<TimeUs> first_at_us_, last_at_us_;
-  Decimal peak_pnl_;  // running peak of total_pnl, starting at 0 (the account's start)
-  Amount max_drawdown_;
-  std::optional<double> max_drawdown_pct_;
-  std::optional<double> last_roi_pct_;
-  std::vector<EndOfDay> days_;  // day = floor(at_us / 86400e6)
+  State s_;
 };
 
 // For statistics only (never for money): the nearest double.

@@ -55,6 +55,11 @@ struct Fill {
 // so copying a Position or RoundTrip is cheap however many fills it had.
 class Lineage {
  public:
+  Lineage() = default;
+  // Rebuilds persisted state (state_json.hpp). Lists longer than kLineageIdsMax are cut.
+  static Lineage restore(std::vector<std::string> decision_ids, std::vector<std::string> order_ids,
+                         bool ids_truncated, std::uint64_t fill_count);
+
   void record(const Fill& fill);
   const std::vector<std::string>& decision_ids() const;
   const std::vector<std::string>& order_ids() const;

@@ -75,6 +75,9 @@ struct ApplyResult {
 class PositionBook {
  public:
   explicit PositionBook(std::string agent_id, Decimal initial_balance = Decimal());
+  // Rebuilds persisted state (state_json.hpp); the map's keys must be the positions' symbols.
+  static PositionBook restore(std::string agent_id, Decimal initial_balance,
+                              std::map<std::string, Position> positions, BookTotals totals);
 
   const std::string& agent_id() const { return agent_id_; }
   Decimal initial_balance() const { return initial_balance_; }

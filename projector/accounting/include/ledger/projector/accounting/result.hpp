@@ -23,10 +23,11 @@ enum class AccountingErrc {
   kInvalidMark,        // empty symbol or mark price <= 0
   kInvalidAdjustment,  // a balance adjustment of zero or of an unknown reason
   kOverflow,           // a figure would leave the exact range or NUMERIC(24,8)
+  kInvalidState,       // persisted state (state_json.hpp) that cannot be read back
 };
 
-// "invalid_fill", "invalid_mark", "invalid_adjustment", "overflow": stable machine-readable
-// reasons for the rejects table.
+// "invalid_fill", "invalid_mark", "invalid_adjustment", "overflow", "invalid_state": stable
+// machine-readable reasons for the rejects table.
 const char* to_string(AccountingErrc code);
 
 struct AccountingError {
