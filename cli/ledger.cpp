@@ -4,7 +4,10 @@
 #include <cstdlib>
 
 #include "ledger/producer/commands.hpp"
+#include "ledger/producer/demo_command.hpp"
 #include "ledger/projector/commands.hpp"
+#include "ledger/projector/replay_command.hpp"
+#include "ledger/projector/up.hpp"
 #include "ledger/queries/commands.hpp"
 #include "ledger/schema/commands.hpp"
 
@@ -18,7 +21,10 @@ int main(int argc, char** argv) {
   ledger::producer::add_commands(app, exit_code);
   ledger::schema::add_commands(app, exit_code);
   ledger::projector::add_commands(app, exit_code);
-  ledger::queries::add_commands(app, exit_code);
+  ledger::producer::add_demo_command(app, exit_code);
+  ledger::projector::add_up_command(app, exit_code);
+  ledger::projector::add_replay_command(app, exit_code);
+  ledger::queries::add_query_commands(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,243 @@
+#include "ledger/projector/replay.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <set>
+#include <stdexcept>
+
+#include "batch_runner.hpp"
+#include "ledger/schema/database_options.hpp"
+#include "replay_schema.hpp"
+#include "replay_source.hpp"
+#include "row_text.hpp"
+#include "store.hpp"
+
+namespace ledger::projector {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string compact_utc(std::int64_t micros) {
+  const auto seconds = static_cast<std::time_t>(micros / 1'000'000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  return fmt::format("{:04}{:02}{:02}{:02}{:02}{:02}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                     tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+std::int64_t now_us() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::int64_t remaining(const OffsetMap& from, const OffsetMap& to) {
+  std::int64_t total = 0;
+  for (const auto& [partition, end] : to) {
+    const auto found = from.find(partition);
+    total += std::max<std::int64_t>(0, end - (found == from.end() ? 0 : found->second));
+  }
+  return total;
+}
+
+ProjectorOptions with_schema(ProjectorOptions options, const std::string& schema) {
+  options.schema = schema;
+  return options;
+}
+
+// One rebuild: the writer side (Store + BatchRunner on the target schema) and the position.
+class Rebuild {
+ public:
+  Rebuild(const ReplayOptions& options, const std::string& target)
+      : options_(options),
+        writer_options_(with_schema(options.projector, target)),
+        store_(writer_options_),
+        runner_(writer_options_, store_),
+        started_(Clock::now()) {
+    store_.connect();
+    // The rebuild can always be redone: it does not need to wait for WAL flushes per batch.
+    pqxx::nontransaction(store_.connection()).exec0("SET synchronous_commit TO off");
+    for (ProjectionExtension* extension : options.extensions) runner_.add_extension(extension);
+  }
+
+  // Reads every partition from next_ to `to` and commits it batch by batch.
+  void pass(ReplayLogSource& source, const OffsetMap& to, const char* phase,
+            const std::atomic<bool>& stop) {
+    total_ += remaining(next_, to);
+    for (const auto& [partition, end] : to) {
+      if (expected_.count(partition) == 0) expected_[partition] = std::nullopt;
+      (void)end;
+    }
+    source.start(next_, to);
+    report(phase);
+    while (!stop.load() && source.next_batch(records_, options_.projector.batch_events_max, stop)) {
+      const std::span<const Record> batch = filter_as_of();
+      done_ += static_cast<std::int64_t>(records_.size());
+      if (!batch.empty()) {
+        for (const auto& [partition, next] : runner_.commit_records(batch, expected_)) {
+          expected_[partition] = next;
+          next_[partition] = next;
+        }
+        ++batches_;
+      }
+      report(phase);
+    }
+  }
+
+  const OffsetMap& next() const { return next_; }
+  std::int64_t events() const { return done_; }
+  std::int64_t batches() const { return batches_; }
+  double seconds() const { return std::chrono::duration<double>(Clock::now() - started_).count(); }
+  const ProjectorStats& stats() const { return runner_.stats(); }
+
+ private:
+  // kAsOf: per partition, drops records from the first one that occurred after the cut on.
+  std::span<const Record> filter_as_of() {
+    if (options_.mode != ReplayMode::kAsOf) return records_;
+    kept_.clear();
+    for (const Record& record : records_) {
+      if (cut_.count(record.partition) != 0) continue;
+      decode_record(record, decoded_);
+      if (effective_time_us(decoded_) > options_.as_of_us) {
+        cut_.insert(record.partition);
+        continue;
+      }
+      kept_.push_back(record);
+    }
+    return kept_;
+  }
+
+  void report(const char* phase) {
+    if (!options_.progress) return;
+    options_.progress(ReplayProgress{phase, done_, total_, seconds()});
+  }
+
+  const ReplayOptions& options_;
+  ProjectorOptions writer_options_;
+  Store store_;
+  BatchRunner runner_;
+  Clock::time_point started_;
+  StoredOffsets expected_;
+  OffsetMap next_;
+  std::vector<Record> records_;
+  std::vector<Record> kept_;
+  DecodedEvent decoded_;
+  std::set<std::int32_t> cut_;
+  std::int64_t done_ = 0;
+  std::int64_t total_ = 0;
+  std::int64_t batches_ = 0;
+};
+
+std::unique_ptr<ReplayLogSource> make_source(const ReplayOptions& options) {
+  if (options.source == ReplaySource::kArchive) {
+    return make_archive_source(options.projector, options.projector.schema);
+  }
+  return make_kafka_source(options.projector);
+}
+
+// Lines the rebuild up with the live schema's committed offsets and compares; retried while
+// the live projector moves between the two.
+std::vector<TableDifference> verify(const ReplayOptions& options, Rebuild& rebuild,
+                                    ReplayLogSource& source, pqxx::connection& admin,
+                                    const std::string& target, const std::atomic<bool>& stop) {
+  const std::string& live = options.projector.schema;
+  std::vector<TableDifference> differences;
+  for (int attempt = 1; attempt <= options.verify_attempts_max && !stop.load(); ++attempt) {
+    const OffsetMap live_offsets = replay_schema::committed_offsets(
+        admin, live, options.projector.group, options.projector.kafka.topic);
+    if (live_offsets != rebuild.next()) {
+      rebuild.pass(source, live_offsets, "catch-up", stop);
+      continue;
+    }
+    differences = compare_schemas(admin, live, target, options.differences_per_table_max);
+    const bool offsets_moved =
+        std::any_of(differences.begin(), differences.end(),
+                    [](const TableDifference& d) { return d.table == "consumer_offsets"; });
+    if (!offsets_moved) return differences;
+    spdlog::info("replay: the live projector moved during the comparison; again ({}/{})", attempt,
+                 options.verify_attempts_max);
+  }
+  return differences;
+}
+
+}  // namespace
+
+std::string replay_target_name(const std::string& live_schema, ReplayMode mode, std::int64_t now,
+                               std::int64_t as_of_us) {
+  switch (mode) {
+    case ReplayMode::kAsOf:
+      return live_schema + "_asof_" + compact_utc(as_of_us);
+    case ReplayMode::kVerify:
+      return live_schema + "_verify_" + compact_utc(now);
+    default:
+      return live_schema + "_rebuild_" + compact_utc(now);
+  }
+}
+
+ReplayResult run_replay(const ReplayOptions& options, const std::atomic<bool>& stop) {
+  const std::string& live = options.projector.schema;
+  ReplayResult result;
+  const std::int64_t started_us = now_us();
+  result.target_schema = options.target_schema.empty()
+                             ? replay_target_name(live, options.mode, started_us, options.as_of_us)
+                             : options.target_schema;
+  for (const std::string& name : {live, result.target_schema}) {
+    if (!schema::is_valid_schema_name(name)) {
+      throw std::runtime_error("invalid schema name '" + name + "'");
+    }
+  }
+  pqxx::connection admin(options.projector.db_uri);
+  const bool needs_live = options.mode == ReplayMode::kSwap ||
+                          options.mode == ReplayMode::kVerify ||
+                          options.source == ReplaySource::kArchive;
+  if (needs_live && !replay_schema::schema_exists(admin, live)) {
+    throw std::runtime_error("live schema '" + live + "' does not exist (run ledger migrate)");
+  }
+  replay_schema::create_target(admin, result.target_schema);
+  spdlog::info("replay: rebuilding into schema '{}' from the {}", result.target_schema,
+               options.source == ReplaySource::kArchive ? "event archive" : "Kafka topic");
+  std::unique_ptr<ReplayLogSource> source = make_source(options);
+  Rebuild rebuild(options, result.target_schema);
+  if (options.mode == ReplayMode::kVerify) {
+    result.differences = verify(options, rebuild, *source, admin, result.target_schema, stop);
+  } else {
+    rebuild.pass(*source, source->end_offsets(), "rebuild", stop);
+    for (int round = 0;
+         options.mode == ReplayMode::kSwap && round < options.catch_up_rounds_max && !stop.load();
+         ++round) {
+      const OffsetMap ends = source->end_offsets();
+      if (remaining(rebuild.next(), ends) == 0) break;
+      rebuild.pass(*source, ends, "catch-up", stop);
+    }
+  }
+  result.events = rebuild.events();
+  result.batches = rebuild.batches();
+  result.seconds = rebuild.seconds();
+  result.end_offsets = rebuild.next();
+  result.stats = rebuild.stats();
+  result.stopped = stop.load();
+  if (result.stopped) return result;
+  if (options.mode == ReplayMode::kSwap) {
+    if (options.progress)
+      options.progress(ReplayProgress{"swap", result.events, result.events, result.seconds});
+    result.old_schema = live + "_old_" + compact_utc(started_us);
+    result.swap_ms = replay_schema::swap(admin, live, result.target_schema, result.old_schema,
+                                         options.projector.group, options.swap_lock_timeout_ms);
+    spdlog::info("replay: swapped '{}' in as '{}' in {:.1f} ms; the previous schema is '{}'",
+                 result.target_schema, live, result.swap_ms, result.old_schema);
+    result.target_schema = live;
+    if (options.drop_old) {
+      replay_schema::drop(admin, result.old_schema);
+      result.old_schema.clear();
+    }
+  } else if (options.mode == ReplayMode::kVerify && !options.keep_target) {
+    replay_schema::drop(admin, result.target_schema);
+  }
+  return result;
+}
+
+}  // namespace ledger::projector
