@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+
 namespace ledger::projector {
 
 Record record_of(const RdKafka::Message& message) {
@@ -48,6 +50,8 @@ std::map<std::int32_t, std::int64_t> BatchRunner::commit_records(std::span<const
   for (const auto& [partition, offset] : archived_next_) {
     state_.archived_next_offset[partition] = offset;
   }
+  using Clock = std::chrono::steady_clock;
+  const auto t0 = Clock::now();
   pqxx::work tx(store_.connection());
   store_.advance_offsets(tx, advances);
   collect_keys(events, keys_);
@@ -56,10 +60,21 @@ std::map<std::int32_t, std::int64_t> BatchRunner::commit_records(std::span<const
     extension->reset();
     extension->load(tx, keys_);
   }
+  const auto t1 = Clock::now();
   apply_batch(events, state_, rows_, extensions_);
+  const auto t2 = Clock::now();
   store_.write_rows(tx, rows_, state_);
   for (ProjectionExtension* extension : extensions_) extension->write(tx);
+  const auto t3 = Clock::now();
   tx.commit();
+  const auto t4 = Clock::now();
+  const auto ms = [](Clock::duration d) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+  };
+  spdlog::debug(
+      "projector: batch timing: decode+fence+load {} ms, apply {} ms, write {} ms, "
+      "commit {} ms",
+      ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(t4 - t3));
   for (ProjectionExtension* extension : extensions_) extension->reset();
 
   stats_.batches_committed += 1;

@@ -84,9 +84,11 @@ void Projector::Impl::reseek(const std::atomic<bool>& stop) {
       spdlog::info("projector: re-seeked {} partition(s) to the stored offsets",
                    consumer_->assigned_partitions().size());
       return;
-    } catch (const pqxx::broken_connection& e) {
-      spdlog::warn("projector: PostgreSQL connection lost during re-seek: {}", e.what());
-      store_.connect();
+    } catch (const pqxx::failure& e) {
+      spdlog::warn("projector: re-seek attempt {} failed: {}", attempt, e.what());
+      store_.disconnect();
+      if (stop.load()) throw std::runtime_error("stopped while re-seeking");
+      std::this_thread::sleep_for(std::chrono::milliseconds(options_.reconnect_backoff_ms_min));
     }
   }
   throw std::runtime_error("cannot re-seek partitions to the stored offsets");
@@ -102,11 +104,14 @@ void Projector::Impl::process(const std::atomic<bool>& stop) {
   } catch (const pqxx::in_doubt_error& e) {
     spdlog::warn("projector: commit outcome unknown ({}); re-seeking to the stored offsets",
                  e.what());
+    store_.disconnect();
   } catch (const pqxx::broken_connection& e) {
     spdlog::warn("projector: PostgreSQL connection lost: {}", e.what());
+    store_.disconnect();
   } catch (const pqxx::sql_error& e) {
     if (is_transient(e) || !store_.connected()) {
       spdlog::warn("projector: transient PostgreSQL error: {}", e.what());
+      store_.disconnect();
     } else {
       spdlog::warn("projector: PostgreSQL refused the batch ({}); retrying one event at a time",
                    e.what());
@@ -118,12 +123,9 @@ void Projector::Impl::process(const std::atomic<bool>& stop) {
         spdlog::warn("projector: {}; re-seeking", fenced.what());
       } catch (const pqxx::failure& failure) {
         spdlog::warn("projector: PostgreSQL failure in isolated writes: {}", failure.what());
+        store_.disconnect();
       }
     }
-  }
-  if (!store_.connected()) {
-    ++runner_.stats().reconnects;
-    reconnect(stop);
   }
   reseek(stop);
 }

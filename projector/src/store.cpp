@@ -1,6 +1,9 @@
 #include "store.hpp"
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
+
+#include <chrono>
 
 #include "ledger/events/decimal.hpp"
 #include "sql_text.hpp"
@@ -224,21 +227,33 @@ void Store::advance_offsets(pqxx::dbtransaction& tx,
 
 void Store::write_rows(pqxx::dbtransaction& tx, const BatchRows& rows,
                        const ProjectionState& state) {
-  write_archive(tx, rows);
-  write_processed(tx, rows);
-  write_rejects(tx, rows);
-  write_parked(tx, rows);
-  write_decisions(tx, rows);
-  write_signals(tx, rows);
-  write_heartbeats(tx, rows);
-  write_fills(tx, rows);
-  write_order_events(tx, rows);
-  write_system_events(tx, rows);
-  upsert_agents(tx, rows);
-  upsert_agent_status(tx, rows);
-  upsert_strategies(tx, rows);
-  upsert_orders(tx, state);
-  upsert_streams(tx, state);
+  using Clock = std::chrono::steady_clock;
+  std::string timing;
+  auto step = [&](const char* name, auto&& write) {
+    const auto start = Clock::now();
+    write();
+    if (spdlog::should_log(spdlog::level::debug)) {
+      timing += fmt::format(
+          " {} {} ms", name,
+          std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count());
+    }
+  };
+  step("archive", [&] { write_archive(tx, rows); });
+  step("processed", [&] { write_processed(tx, rows); });
+  step("rejects", [&] { write_rejects(tx, rows); });
+  step("parked", [&] { write_parked(tx, rows); });
+  step("decisions", [&] { write_decisions(tx, rows); });
+  step("signals", [&] { write_signals(tx, rows); });
+  step("heartbeats", [&] { write_heartbeats(tx, rows); });
+  step("fills", [&] { write_fills(tx, rows); });
+  step("order_events", [&] { write_order_events(tx, rows); });
+  step("system_events", [&] { write_system_events(tx, rows); });
+  step("agents", [&] { upsert_agents(tx, rows); });
+  step("agent_status", [&] { upsert_agent_status(tx, rows); });
+  step("strategies", [&] { upsert_strategies(tx, rows); });
+  step("orders", [&] { upsert_orders(tx, state); });
+  step("streams", [&] { upsert_streams(tx, state); });
+  spdlog::debug("projector: write timing:{}", timing);
 }
 
 }  // namespace ledger::projector

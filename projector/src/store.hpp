@@ -44,6 +44,8 @@ class Store {
   // errors.
   void connect();
   bool connected() const;
+  // Drops the connection (after a failure whose state is unknown); connect() makes a new one.
+  void disconnect() { connection_.reset(); }
   pqxx::connection& connection() { return *connection_; }
 
   // consumer_offsets rows of this group and topic for `partitions` (missing: nullopt).

@@ -63,6 +63,25 @@ void Harness::publish_raw(const std::string& bytes, const std::string& key) {
   if (producer_->flush(10'000) != RdKafka::ERR_NO_ERROR) throw std::runtime_error("flush");
 }
 
+void Harness::publish_many(const std::vector<ledger::v1::Event>& events) {
+  std::string bytes;
+  for (const ledger::v1::Event& event : events) {
+    event.SerializeToString(&bytes);
+    for (int attempt = 0;; ++attempt) {
+      const RdKafka::ErrorCode err = producer_->produce(
+          topic_, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY, bytes.data(),
+          bytes.size(), event.agent_id().data(), event.agent_id().size(), 0, nullptr);
+      if (err == RdKafka::ERR_NO_ERROR) break;
+      if (err != RdKafka::ERR__QUEUE_FULL || attempt > 1000) {
+        throw std::runtime_error(RdKafka::err2str(err));
+      }
+      producer_->poll(100);
+    }
+    producer_->poll(0);
+  }
+  if (producer_->flush(120'000) != RdKafka::ERR_NO_ERROR) throw std::runtime_error("flush");
+}
+
 ProjectorOptions Harness::options() const {
   ProjectorOptions options;
   options.kafka.brokers = ledger::testing::kafka_bootstrap();

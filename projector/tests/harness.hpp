@@ -27,6 +27,8 @@ class Harness {
   // Publishes one event (key = agent_id) or raw bytes, and waits for the delivery.
   void publish(const ledger::v1::Event& event);
   void publish_raw(const std::string& bytes, const std::string& key = "agent-1");
+  // Publishes many without waiting for each delivery; waits for all at the end.
+  void publish_many(const std::vector<ledger::v1::Event>& events);
 
   ProjectorOptions options() const;
   // Runs an in-process projector until caught up (bounded); returns its stats.
