@@ -270,6 +270,10 @@ TEST(Migrator, SameMigrationsBuildASecondSchema) {
   migrate_ok(uri);
   MigrateOptions rebuild;
   rebuild.schema = "ledger_rebuild";
+  // Other folders' migrations add history tables too: compare with the first schema.
+  const std::string history_count = query_text(
+      uri, "SELECT count(*) FROM partman.part_config WHERE parent_table LIKE 'ledger.%'");
+  EXPECT_GE(std::stoul(history_count), history_tables.size());
   const MigrateResult result = migrate_ok(uri, rebuild);
   EXPECT_EQ(result.applied.size(), shipped_migration_count());
   EXPECT_EQ(query_text(uri, "SELECT count(*) FROM ledger_rebuild.schema_migrations"),
@@ -277,7 +281,7 @@ TEST(Migrator, SameMigrationsBuildASecondSchema) {
   EXPECT_EQ(query_text(uri,
                        "SELECT count(*) FROM partman.part_config WHERE parent_table LIKE "
                        "'ledger_rebuild.%'"),
-            std::to_string(history_tables.size()));
+            history_count);
   EXPECT_EQ(query_text(uri, "SELECT to_regclass('ledger_rebuild.orders')::text"),
             "ledger_rebuild.orders");
 
@@ -292,7 +296,7 @@ TEST(Migrator, SameMigrationsBuildASecondSchema) {
   EXPECT_EQ(query_text(uri,
                        "SELECT count(*) FROM partman.part_config WHERE parent_table LIKE "
                        "'ledger.%'"),
-            std::to_string(history_tables.size()));
+            history_count);
   EXPECT_EQ(query_text(uri,
                        "SELECT count(*) FROM partman.part_config WHERE parent_table LIKE "
                        "'ledger_rebuild.%'"),
