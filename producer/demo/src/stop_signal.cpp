@@ -11,7 +11,7 @@ std::atomic<int> g_count{0};
 struct sigaction g_previous_int {};
 struct sigaction g_previous_term {};
 
-extern "C" void on_stop_signal(int signal_number) {
+extern "C" void ledger_demo_on_stop_signal(int signal_number) {
   g_signal.store(signal_number);
   g_stop.store(true);
   if (g_count.fetch_add(1) >= 1 && signal_number == SIGINT) {
@@ -26,7 +26,7 @@ StopSignal::StopSignal() {
   g_signal.store(0);
   g_count.store(0);
   struct sigaction action {};
-  action.sa_handler = on_stop_signal;
+  action.sa_handler = ledger_demo_on_stop_signal;
   sigemptyset(&action.sa_mask);
   sigaction(SIGINT, &action, &g_previous_int);
   sigaction(SIGTERM, &action, &g_previous_term);
