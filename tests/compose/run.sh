@@ -55,6 +55,7 @@ exec 9>"$cache_dir/run.lock"
 flock -w 1200 9 || fail "another compose test holds $cache_dir/run.lock"
 
 state="$(mktemp -d /tmp/ledger-compose.XXXXXX)"
+trap 'rm -rf "$state"' EXIT  # replaced by cleanup() once dockerd starts
 export DOCKER_HOST="unix://${state}/docker.sock"
 export LEDGER_COMPOSE_STATE_DIR="$state"
 export LEDGER_IMAGE_TAG=e2e
