@@ -61,6 +61,15 @@ void Projector::Impl::reconnect(const std::atomic<bool>& stop) {
       store_.connect();
       if (attempt > 1) spdlog::info("projector: PostgreSQL reconnected (attempt {})", attempt);
       return;
+    } catch (const pqxx::sql_error& e) {
+      const std::string state = e.sqlstate();
+      if (state == "42P01" || state == "3F000" || state == "42704") {
+        throw std::runtime_error(
+            "schema '" + options_.schema +
+            "' is not migrated (run `ledger migrate` or pass --migrate): " + e.what());
+      }
+      spdlog::warn("projector: PostgreSQL connect attempt {}/{} failed: {}", attempt,
+                   options_.reconnect_attempts_max, e.what());
     } catch (const std::exception& e) {
       spdlog::warn("projector: PostgreSQL connect attempt {}/{} failed: {}", attempt,
                    options_.reconnect_attempts_max, e.what());
