@@ -150,9 +150,15 @@ std::vector<TableDifference> verify(const ReplayOptions& options, Rebuild& rebui
     const OffsetMap live_offsets = replay_schema::committed_offsets(
         admin, live, options.projector.group, options.projector.kafka.topic);
     if (live_offsets != rebuild.next()) {
-      rebuild.pass(source, live_offsets, "catch-up", stop);
-      continue;
+      rebuild.pass(source, live_offsets, attempt == 1 ? "rebuild" : "catch-up", stop);
     }
+    if (stop.load()) break;
+    if (options.progress) {
+      options.progress(
+          ReplayProgress{"verify", rebuild.events(), rebuild.events(), rebuild.seconds()});
+    }
+    // consumer_offsets differ only when the live projector committed after live_offsets was
+    // read: then both sides are lined up again and compared anew.
     differences = compare_schemas(admin, live, target, options.differences_per_table_max);
     const bool offsets_moved =
         std::any_of(differences.begin(), differences.end(),

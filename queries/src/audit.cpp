@@ -24,6 +24,11 @@ AuditSection section(ReadOnlySession& session, const char* key, const char* titl
   return AuditSection{key, title, single, to_table(session.exec(sql, params))};
 }
 
+bool has_books(ReadOnlySession& session) {
+  const pqxx::result result = session.exec(audit_sql::kHasBooks, {});
+  return !result.empty() && result[0][0].as<bool>();
+}
+
 // JSON of one table, through write_json (exact decimals kept as strings).
 nlohmann::ordered_json table_json(const ResultTable& table) {
   std::ostringstream text;
@@ -71,6 +76,14 @@ AuditReport audit_decision(ReadOnlySession& session, const std::string& decision
       section(session, "rejects", "Events refused on its behalf", false, audit_sql::kRejects, id));
   report.sections.push_back(section(session, "lineage", "Events of its correlation (archive)",
                                     false, audit_sql::kLineage, id));
+  if (has_books(session)) {
+    report.sections.push_back(section(session, "position_changes", "Position changes", false,
+                                      audit_sql::kPositionChanges, id));
+    report.sections.push_back(
+        section(session, "realized_pnl", "P&L it realized", true, audit_sql::kRealized, id));
+    report.sections.push_back(section(session, "round_trips", "Round trips it took part in", false,
+                                      audit_sql::kRoundTrips, id));
+  }
   return report;
 }
 
@@ -81,9 +94,16 @@ AuditReport audit_agent(ReadOnlySession& session, const std::string& agent_id,
       section(session, "agent", "Agent", true, audit_sql::kAgent, Params{agent_id}));
   const std::optional<std::string> limit =
       options.limit > 0 ? std::optional<std::string>(std::to_string(options.limit)) : std::nullopt;
-  report.sections.push_back(section(session, "decisions", "Decisions and their outcomes", false,
-                                    audit_sql::kAgentDecisions,
-                                    Params{agent_id, options.since, options.until, limit}));
+  std::string decisions_sql = audit_sql::kAgentDecisions;
+  if (has_books(session)) {
+    std::string with_pnl = audit_sql::kAgentDecisionsWithPnl;
+    with_pnl.replace(with_pnl.find("%s"), 2, decisions_sql);
+    decisions_sql = std::move(with_pnl);
+  }
+  report.sections.push_back(
+      AuditSection{"decisions", "Decisions and their outcomes", false,
+                   to_table(session.exec(decisions_sql,
+                                         Params{agent_id, options.since, options.until, limit}))});
   report.found =
       !report.sections.front().table.rows.empty() || !report.sections.back().table.rows.empty();
   return report;

@@ -69,6 +69,38 @@ SELECT a.occurred_at, a.event_type, a.event_id, a.causation_id, a.kafka_topic, a
         OR a.event_id = d.event_id)
  ORDER BY a.kafka_partition, a.kafka_offset)sql";
 
+// Whether the accounting tables (migration 0150) are there.
+inline constexpr const char* kHasBooks = R"sql(
+SELECT to_regclass('position_changes') IS NOT NULL AND to_regclass('closed_positions') IS NOT NULL)sql";
+
+// Every fill of the decision's orders and what it did to the position.
+inline constexpr const char* kPositionChanges = R"sql(
+SELECT c.occurred_at, c.symbol, c.change, c.fill_side, c.fill_quantity, c.fill_price,
+       c.quantity_before, c.quantity_after, c.side_after, c.average_entry_price_after,
+       c.realized_pnl_delta, c.fee, c.order_id, c.fill_id, c.position_number,
+       c.kafka_partition, c.kafka_offset
+  FROM position_changes c
+ WHERE c.decision_id = $1::uuid
+ ORDER BY c.occurred_at, c.kafka_partition, c.kafka_offset)sql";
+
+// The P&L the decision's fills realized.
+inline constexpr const char* kRealized = R"sql(
+SELECT count(*) AS fills,
+       coalesce(sum(c.realized_pnl_delta), 0) AS realized_pnl_gross,
+       coalesce(sum(c.fee), 0) AS fees,
+       coalesce(sum(c.realized_pnl_delta), 0) - coalesce(sum(c.fee), 0) AS realized_pnl_net
+  FROM position_changes c
+ WHERE c.decision_id = $1::uuid)sql";
+
+// Round trips the decision opened or traded in.
+inline constexpr const char* kRoundTrips = R"sql(
+SELECT r.closed_at, r.symbol, r.position_number, r.side, r.quantity, r.entry_avg_price,
+       r.exit_avg_price, r.gross_pnl, r.fees, r.net_pnl, r.outcome, r.ended_by_flip,
+       r.opened_at, r.kafka_partition, r.kafka_offset
+  FROM closed_positions r
+ WHERE r.opening_decision_id = $1::uuid OR $1::text = ANY (r.decision_ids)
+ ORDER BY r.closed_at, r.symbol, r.position_number)sql";
+
 inline constexpr const char* kAgent = R"sql(
 SELECT a.agent_id, a.name, a.llm_model, a.status, a.status_reason, a.max_leverage,
        a.initial_balance, a.strategy_id, a.registered_at, a.first_seen_at, a.updated_at,
@@ -76,7 +108,16 @@ SELECT a.agent_id, a.name, a.llm_model, a.status, a.status_reason, a.max_leverag
   FROM agents a LEFT JOIN agent_status h USING (agent_id)
  WHERE a.agent_id = $1)sql";
 
-// One row per decision with its outcome.
+// One row per decision with its outcome; kAgentDecisionsWithPnl adds the P&L its fills realized
+// (needs the accounting tables).
+inline constexpr const char* kAgentDecisionsWithPnl = R"sql(
+SELECT h.*, coalesce(p.realized_pnl_net, 0) AS realized_pnl_net
+  FROM (%s) h
+  LEFT JOIN LATERAL (
+    SELECT sum(c.realized_pnl_delta) - sum(c.fee) AS realized_pnl_net
+      FROM position_changes c WHERE c.decision_id = h.decision_id) p ON true
+ ORDER BY h.occurred_at, h.decision_id)sql";
+
 inline constexpr const char* kAgentDecisions = R"sql(
 SELECT d.occurred_at, d.decision_id, d.action, d.symbol, d.size_usd, d.confidence, d.status,
        count(o.order_id) AS orders,

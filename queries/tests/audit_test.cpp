@@ -52,6 +52,26 @@ TEST_F(Audit, DecisionPrintsTheFullChain) {
   EXPECT_EQ(out.find("PROMPT: should I buy?"), std::string::npos);
 }
 
+TEST_F(Audit, DecisionShowsPositionChangesAndRealizedPnl) {
+  if (!testing::has_books(*uri_)) GTEST_SKIP() << "accounting tables (0150) not migrated";
+  ReadOnlySession session(*uri_, ReadOptions{});
+  const AuditReport report = audit_decision(session, kDecision, false);
+  const ResultTable& changes = find(report, "position_changes").table;
+  ASSERT_EQ(changes.rows.size(), 3u);
+  EXPECT_EQ(changes.rows[2][2], std::optional<std::string>("reduced"));
+  const ResultTable& realized = find(report, "realized_pnl").table;
+  ASSERT_EQ(realized.rows.size(), 1u);
+  EXPECT_EQ(realized.rows[0][1], std::optional<std::string>("21.00000000"));
+  EXPECT_EQ(realized.rows[0][3], std::optional<std::string>("17.11000000"));
+  EXPECT_TRUE(find(report, "round_trips").table.rows.empty());
+  AgentAuditOptions options;
+  const AuditReport agent = audit_agent(session, "agent-a", options);
+  const ResultTable& decisions = find(agent, "decisions").table;
+  ASSERT_EQ(decisions.rows.size(), 2u);
+  EXPECT_EQ(decisions.columns.back(), "realized_pnl_net");
+  EXPECT_EQ(decisions.rows[0].back(), std::optional<std::string>("17.11000000"));
+}
+
 TEST_F(Audit, ShowPromptAddsPromptAndResponse) {
   ReadOnlySession session(*uri_, ReadOptions{});
   const AuditReport report = audit_decision(session, kDecision, true);

@@ -10,6 +10,12 @@
 
 namespace ledger::queries::testing {
 
+bool has_books(const std::string& uri) {
+  pqxx::connection connection(uri);
+  pqxx::read_transaction tx(connection);
+  return tx.exec1("SELECT to_regclass('ledger.positions') IS NOT NULL")[0].as<bool>();
+}
+
 std::string make_known_database(const std::string& prefix) {
   const std::string uri = ledger::testing::create_database(prefix);
   pqxx::connection connection(uri);
@@ -25,6 +31,12 @@ std::string make_known_database(const std::string& prefix) {
   pqxx::work tx(connection);
   tx.exec0("SET LOCAL search_path TO ledger, public");
   tx.exec0(sql.str());
+  if (tx.exec1("SELECT to_regclass('positions') IS NOT NULL")[0].as<bool>()) {
+    std::ifstream books(std::string(LEDGER_QUERIES_TEST_DATA) + "/known_books.sql");
+    std::stringstream books_sql;
+    books_sql << books.rdbuf();
+    tx.exec0(books_sql.str());
+  }
   tx.commit();
   return uri;
 }

@@ -53,7 +53,9 @@ TEST(NamedQuery, BuiltinsParseAndCoverTheIssue) {
   const auto& queries = builtin_queries();
   for (const char* name :
        {"decisions", "orders", "open_orders", "fills", "signals", "system_events", "agent_status",
-        "recent_trades", "trade_volume_by_symbol", "ohlc", "rejects", "strategies"}) {
+        "recent_trades", "trade_volume_by_symbol", "ohlc", "rejects", "strategies",
+        "open_positions", "position_history", "performance_by_agent", "performance_by_strategy",
+        "equity_curve"}) {
     EXPECT_NE(find_query(queries, name), nullptr) << name;
   }
   EXPECT_EQ(find_query(queries, "no_such_query"), nullptr);

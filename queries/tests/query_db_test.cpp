@@ -172,6 +172,22 @@ TEST_F(NamedQueries, ASessionCannotWrite) {
   std::filesystem::remove_all(dir);
 }
 
+TEST_F(NamedQueries, PositionsAndPerformance) {
+  if (!testing::has_books(*uri_)) GTEST_SKIP() << "accounting tables (0150) not migrated";
+  const ResultTable open = run("open_positions");
+  EXPECT_EQ(column(open, "symbol"), (Strings{"BTC-USD"}));
+  EXPECT_EQ(column(open, "quantity"), (Strings{"0.05000000"}));
+  EXPECT_EQ(column(open, "unrealized_pnl"), (Strings{"52.50000000"}));
+  QueryFilters agent_b;
+  agent_b.agent = "agent-b";
+  const ResultTable history = run("position_history", agent_b);
+  EXPECT_EQ(column(history, "net_pnl"), (Strings{"48.00000000"}));
+  EXPECT_EQ(column(history, "outcome"), (Strings{"win"}));
+  EXPECT_EQ(column(run("performance_by_strategy"), "strategy_id"), (Strings{"meanrev"}));
+  EXPECT_TRUE(run("performance_by_agent").rows.empty());
+  EXPECT_TRUE(run("equity_curve").rows.empty());
+}
+
 // The views of migration 0200 mirror the named queries, readable by ledger_reader.
 TEST_F(NamedQueries, ViewsMirrorTheNamedQueries) {
   ReadOnlySession session(*uri_, ReadOptions{});
