@@ -9,6 +9,7 @@
 #include "ledger/projector/replay_command.hpp"
 #include "ledger/projector/up.hpp"
 #include "ledger/queries/commands.hpp"
+#include "ledger/queries/report.hpp"
 #include "ledger/schema/commands.hpp"
 
 int main(int argc, char** argv) {
@@ -25,6 +26,7 @@ int main(int argc, char** argv) {
   ledger::projector::add_up_command(app, exit_code);
   ledger::projector::add_replay_command(app, exit_code);
   ledger::queries::add_query_commands(app, exit_code);
+  ledger::queries::add_report_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
