@@ -11,6 +11,7 @@
 #include <memory>
 #include <pqxx/pqxx>
 
+#include "ledger/projector/books.hpp"
 #include "ledger/projector/projector.hpp"
 #include "ledger/schema/database_options.hpp"
 #include "ledger/schema/migrator.hpp"
@@ -24,6 +25,7 @@ extern "C" void on_stop_signal(int /*signal*/) { g_stop.store(true); }
 
 struct ProjectCommand {
   ProjectorOptions options;
+  ExtensionOptions extensions;
   schema::DatabaseOptions database;
   bool migrate = false;
   bool verbose = false;
@@ -63,6 +65,8 @@ int run_project(ProjectCommand& command) {
                command.options.kafka.topic, command.options.schema,
                schema::redact_database_uri(*uri));
   Projector projector(command.options);
+  const auto extensions = make_standard_extensions(command.extensions);
+  for (const auto& extension : extensions) projector.add_extension(extension.get());
   const ProjectorStats stats = projector.run(g_stop);
   spdlog::info(
       "project: stopped after {} batches: {} events ({} projected, {} rejected, {} "
@@ -90,6 +94,7 @@ void add_commands(CLI::App& app, int& exit_code) {
                   "Milliseconds a batch may wait for more events")
       ->capture_default_str()
       ->check(CLI::Range(1, 60'000));
+  add_extension_options(*sub, command->extensions);
   sub->add_flag("--migrate", command->migrate, "Apply pending migrations first");
   sub->add_flag("--exit-at-end", command->options.exit_at_end,
                 "Stop once caught up with the end of every assigned partition");

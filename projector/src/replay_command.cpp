@@ -11,6 +11,7 @@
 #include <memory>
 #include <pqxx/pqxx>
 
+#include "ledger/projector/books.hpp"
 #include "ledger/projector/replay.hpp"
 #include "ledger/schema/database_options.hpp"
 #include "replay_progress.hpp"
@@ -24,6 +25,7 @@ extern "C" void on_replay_signal(int /*signal*/) { g_replay_stop.store(true); }
 
 struct ReplayCommand {
   ReplayOptions options;
+  ExtensionOptions extensions;
   schema::DatabaseOptions database;
   std::string source = "kafka";
   std::optional<std::string> as_of;
@@ -100,6 +102,8 @@ int run(ReplayCommand& command) {
   if (!command.no_progress) options.progress = [&printer](const ReplayProgress& p) { printer(p); };
   std::signal(SIGINT, on_replay_signal);
   std::signal(SIGTERM, on_replay_signal);
+  const auto extensions = make_standard_extensions(command.extensions);
+  for (const auto& extension : extensions) options.extensions.push_back(extension.get());
   const ReplayResult result = run_replay(options, g_replay_stop);
   printer.finish();
   if (result.stopped) {
@@ -151,6 +155,7 @@ void add_replay_command(CLI::App& app, int& exit_code) {
                   "Bound on waiting for the live projector at the swap")
       ->capture_default_str();
   sub->add_flag("--no-progress", command->no_progress, "No progress output");
+  add_extension_options(*sub, command->extensions);
   sub->callback([command, &exit_code] {
     try {
       exit_code = run(*command);
