@@ -6,14 +6,17 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <mutex>
+#include <thread>
 
 #include "command_registry.hpp"
+#include "jsonl_parser.hpp"
 #include "ledger/events/json.hpp"
 #include "ledger/producer/kafka_options.hpp"
 #include "ledger/producer/publisher.hpp"
@@ -27,6 +30,7 @@ using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kLineBytesMax = 8u << 20;  // above Kafka's default message.max.bytes
 constexpr auto kProgressInterval = std::chrono::seconds(1);
+constexpr std::size_t kParseWorkersMax = 8;  // JSON parsing threads
 
 struct PublishArgs {
   std::string input = "-";
@@ -51,20 +55,9 @@ struct PublishStats {
   }
 };
 
-bool is_blank(const std::string& line) {
-  return line.find_first_not_of(" \t") == std::string::npos;
-}
-
-// Parses, validates and enqueues one line; reports a rejected one with every reason.
-void publish_line(Publisher& publisher, PublishStats& stats, const std::string& line,
-                  std::uint64_t line_number) {
-  ledger::v1::Event event;
-  std::string error;
-  if (!events::event_from_json(line, event, error)) {
-    stats.rejected.fetch_add(1);
-    stats.report("line {}: invalid JSON: {}", line_number, error);
-    return;
-  }
+// Enqueues one parsed event; reports a rejected one with every reason.
+void publish_event(Publisher& publisher, PublishStats& stats, ledger::v1::Event event,
+                   std::uint64_t line_number) {
   try {
     publisher.publish(std::move(event), [&stats, line_number](const DeliveryReport& report) {
       if (report.delivered()) {
@@ -86,6 +79,25 @@ void publish_line(Publisher& publisher, PublishStats& stats, const std::string& 
   }
 }
 
+void publish_line(Publisher& publisher, PublishStats& stats, detail::ParsedLine& line) {
+  stats.lines_read.fetch_add(1);
+  switch (line.kind) {
+    case detail::ParsedLine::Kind::event:
+      publish_event(publisher, stats, std::move(line.event), line.line_number);
+      return;
+    case detail::ParsedLine::Kind::blank:
+      return;
+    case detail::ParsedLine::Kind::too_long:
+      stats.rejected.fetch_add(1);
+      stats.report("line {}: longer than {} bytes", line.line_number, kLineBytesMax);
+      return;
+    case detail::ParsedLine::Kind::invalid_json:
+      stats.rejected.fetch_add(1);
+      stats.report("line {}: invalid JSON: {}", line.line_number, line.error);
+      return;
+  }
+}
+
 void print_progress(PublishStats& stats) {
   std::lock_guard lock(stats.stderr_mutex);
   std::fprintf(stderr, "\rread %llu, published %llu, rejected %llu, failed %llu ",
@@ -101,23 +113,20 @@ bool publish_lines(std::FILE* input, Publisher& publisher, PublishStats& stats) 
   const bool show_progress = isatty(STDERR_FILENO) == 1;
   auto next_progress = Clock::now() + kProgressInterval;
   detail::LineReader reader(input, kLineBytesMax);
-  std::string line;
-  bool too_long = false;
-  while (reader.next(line, too_long)) {
-    stats.lines_read.fetch_add(1);
-    if (too_long) {
-      stats.rejected.fetch_add(1);
-      stats.report("line {}: longer than {} bytes", reader.line_number(), kLineBytesMax);
-    } else if (!is_blank(line)) {
-      publish_line(publisher, stats, line, reader.line_number());
-    }
+  detail::JsonlParseOptions options;
+  options.workers =
+      std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, kParseWorkersMax);
+  detail::parse_jsonl_in_order(reader, options, [&](std::vector<detail::ParsedLine>& batch) {
+    for (auto& line : batch) publish_line(publisher, stats, line);
     if (show_progress && Clock::now() >= next_progress) {
       print_progress(stats);
       next_progress = Clock::now() + kProgressInterval;
     }
+  });
+  if (show_progress) {
+    print_progress(stats);
+    std::fputc('\n', stderr);
   }
-  if (show_progress) print_progress(stats);
-  if (show_progress) std::fputc('\n', stderr);
   if (!reader.error().empty()) {
     stats.report("ledger publish: reading stopped after line {}: {}", reader.line_number(),
                  reader.error());

@@ -93,23 +93,23 @@ TEST(PublishCommand, ValidLinesArriveInvalidOnesAreReportedWithLineNumbers) {
 TEST(PublishCommand, AllValidFromStdinExitsZero) {
   const std::string topic = ledger::testing::create_topic("publish-stdin", 1);
   std::string input;
-  for (int i = 0; i < 50; ++i)
+  for (int i = 0; i < 1500; ++i)
     input += event_line(testing::payload_case_for(static_cast<std::size_t>(i)), "agent-9");
   const std::string path = write_file("valid.jsonl", input);
   const auto published = run_command(ledger_cmd("publish", topic) + " - < " + path);
   EXPECT_EQ(published.exit_code, 0) << published.err;
-  EXPECT_NE(published.err.find("50 lines read, 50 published, 0 rejected"), std::string::npos)
+  EXPECT_NE(published.err.find("1500 lines read, 1500 published, 0 rejected"), std::string::npos)
       << published.err;
-  // Sequences 1..50 in offset order, one partition.
+  // Sequences 1..1500 in offset order, one partition.
   const auto lines = json_lines(run_command(ledger_cmd("tail", topic)).out);
-  ASSERT_EQ(lines.size(), 50u);
+  ASSERT_EQ(lines.size(), 1500u);  // several parse batches, still in order
   for (std::size_t i = 0; i < lines.size(); ++i) {
     EXPECT_EQ(lines[i]["offset"], static_cast<std::int64_t>(i));
     EXPECT_EQ(lines[i]["event"]["sequence"], std::to_string(i + 1));  // uint64 is a JSON string
   }
   // -n stops early; -p picks a partition; --from-end without --follow prints nothing.
   EXPECT_EQ(json_lines(run_command(ledger_cmd("tail", topic) + " -n 7").out).size(), 7u);
-  EXPECT_EQ(json_lines(run_command(ledger_cmd("tail", topic) + " -p 0").out).size(), 50u);
+  EXPECT_EQ(json_lines(run_command(ledger_cmd("tail", topic) + " -p 0").out).size(), 1500u);
   EXPECT_EQ(json_lines(run_command(ledger_cmd("tail", topic) + " --from-end").out).size(), 0u);
 }
 
