@@ -47,6 +47,15 @@ struct PendingDelivery {
   }
 };
 
+// The wall clock in microseconds (PostgreSQL's precision). protobuf 3.21's
+// TimeUtil::GetCurrentTime() has whole seconds only.
+google::protobuf::Timestamp now_timestamp() {
+  const auto since_epoch_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count();
+  return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(since_epoch_us);
+}
+
 Persistence to_persistence(RdKafka::Message::Status status) {
   switch (status) {
     case RdKafka::Message::MSG_STATUS_PERSISTED:
@@ -139,9 +148,7 @@ struct Publisher::Impl {
 
   void complete_envelope(ledger::v1::Event& event, bool assign_sequence) const {
     if (event.event_id().empty()) event.set_event_id(events::make_uuid_v7());
-    if (!event.has_occurred_at()) {
-      *event.mutable_occurred_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
-    }
+    if (!event.has_occurred_at()) *event.mutable_occurred_at() = now_timestamp();
     if (assign_sequence) {
       event.set_session(session);
       event.set_sequence(1);  // placeholder for validation; the real one is set under the lock

@@ -137,6 +137,9 @@ TEST(PublisherMock, FillsEnvelopeKeysByAgentAndSetsCloudEventsHeaders) {
   const auto log = read_back(cluster, "events");
   ASSERT_EQ(log.size(), 4u);
   EXPECT_EQ(testing::expect_delivered_exactly_once(reports, log), 4u);
+  bool sub_second = false;  // occurred_at is filled with microseconds, not whole seconds
+  for (const auto& item : log) sub_second = sub_second || item.event.occurred_at().nanos() != 0;
+  EXPECT_TRUE(sub_second);
   for (const auto& item : log) {
     const Event& event = item.event;
     EXPECT_TRUE(events::is_uuid(event.event_id()));
