@@ -43,7 +43,15 @@ bool apply_migrations(const std::string& uri, const std::string& schema_name, st
     options.schema = schema_name;
     options.progress = [](const std::string& line) { spdlog::info("migrate: {}", line); };
     schema::MigrateResult result;
-    if (!schema::migrate(connection, options, result, error)) return false;
+    if (!schema::migrate(connection, options, result, error)) {
+      if (error.find("maintain_history") == std::string::npos) return false;
+      // Partition upkeep failed after the migrations: the tables are usable, so go on.
+      spdlog::warn("up: partition maintenance failed (continuing): {}",
+                   error.substr(0, error.find('\n')));
+      options.maintain_history = false;
+      result = {};
+      if (!schema::migrate(connection, options, result, error)) return false;
+    }
     note = fmt::format("{} applied, {} already ({})", result.applied.size(),
                        result.already_applied.size(), result.backend);
     return true;
@@ -159,7 +167,7 @@ void shutdown(const UpOptions& options, const up::Services& services, Runtime& r
   }
   rt.projector_stop.store(true);
   if (rt.projector_thread.joinable()) rt.projector_thread.join();
-  if (rt.monitor) rt.monitor->stop();
+  rt.monitor.reset();  // closes its Kafka handle before the broker goes away
   if (rt.server) rt.server->stop();
   if (!options.keep_services) up::stop_owned_services(services);
   up::release_up_dir(services);
