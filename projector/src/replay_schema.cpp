@@ -67,9 +67,9 @@ double swap(pqxx::connection& connection, const std::string& live, const std::st
                       " WHERE l.consumer_group <> $1 ON CONFLICT DO NOTHING",
                   group);
   tx.exec0("ALTER SCHEMA " + q_live + " RENAME TO " + q_old);
-  tx.exec_params0("SELECT " + q_old + ".rename_history_schema($1, $2)", live, old);
+  tx.exec_params("SELECT " + q_old + ".rename_history_schema($1, $2)", live, old);
   tx.exec0("ALTER SCHEMA " + q_target + " RENAME TO " + q_live);
-  tx.exec_params0("SELECT " + q_live + ".rename_history_schema($1, $2)", target, live);
+  tx.exec_params("SELECT " + q_live + ".rename_history_schema($1, $2)", target, live);
   tx.commit();
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
       .count();
@@ -78,7 +78,7 @@ double swap(pqxx::connection& connection, const std::string& live, const std::st
 void drop(pqxx::connection& connection, const std::string& schema) {
   pqxx::work tx(connection, "replay drop");
   const std::string quoted = tx.quote_name(schema);
-  tx.exec_params0("SELECT " + quoted + ".forget_history_schema($1)", schema);
+  tx.exec_params("SELECT " + quoted + ".forget_history_schema($1)", schema);
   tx.exec0("DROP SCHEMA " + quoted + " CASCADE");
   tx.commit();
 }

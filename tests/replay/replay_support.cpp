@@ -54,7 +54,7 @@ std::vector<RawRecord> mixed_run(std::uint64_t seed, int events, int agents) {
     if (event.has_decision_made() && i % 7 == 0) {
       ledger::v1::Event bad = event;
       bad.set_event_id(events::make_uuid_v7());
-      bad.mutable_decision_made()->set_confidence(1.5);
+      bad.mutable_decision_made()->set_confidence("1.5");
       records.push_back(raw(bad));  // invalid field
     }
     if (i % 97 == 0) {

@@ -145,15 +145,24 @@ TEST(Replay, SwapIsAtomicWhileTheLiveProjectorKeepsCommitting) {
   produce(topic, std::vector<RawRecord>(records.begin(), records.begin() + half));
 
   std::atomic<bool> stop_live{false};
+  std::string live_error;
   std::thread live([&] {
-    Projector projector(projector_options(topic, uri, "ledger"));
-    projector.run(stop_live);
+    try {
+      Projector projector(projector_options(topic, uri, "ledger"));
+      projector.run(stop_live);
+    } catch (const std::exception& e) {
+      live_error = e.what();
+    }
   });
   const auto deadline = Clock::now() + std::chrono::milliseconds(kTimeoutMs);
   while (committed_total(uri, "ledger") < half && Clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  ASSERT_EQ(committed_total(uri, "ledger"), half);
+  if (committed_total(uri, "ledger") != half) {
+    stop_live = true;
+    live.join();
+    FAIL() << "the live projector did not catch up: " << live_error;
+  }
 
   // During the rebuild: the rest of the log arrives slowly, and a reader keeps reading.
   std::atomic<bool> stop_others{false};
@@ -186,10 +195,20 @@ TEST(Replay, SwapIsAtomicWhileTheLiveProjectorKeepsCommitting) {
   const std::atomic<bool> stop{false};
   ReplayOptions options = replay_options(topic, uri, ReplayMode::kSwap);
   options.projector.batch_events_max = 300;  // a slower rebuild, so the live side overlaps it
-  const ReplayResult result = run_replay(options, stop);
+  ReplayResult result;
+  try {
+    result = run_replay(options, stop);
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "replay: " << e.what();
+  }
   publisher.join();
   stop_others = true;
   reader.join();
+  if (::testing::Test::HasFailure()) {
+    stop_live = true;
+    live.join();
+    return;
+  }
   EXPECT_EQ(read_errors.load(), 0) << first_error;
   EXPECT_GT(reads.load(), 10);
   EXPECT_EQ(result.target_schema, "ledger");
@@ -204,6 +223,7 @@ TEST(Replay, SwapIsAtomicWhileTheLiveProjectorKeepsCommitting) {
   }
   stop_live = true;
   live.join();
+  EXPECT_EQ(live_error, "");
   EXPECT_EQ(committed_total(uri, "ledger"), total);
   EXPECT_EQ(count(uri, "SELECT count(*) FROM ledger.event_archive"), total);
   const ReplayResult verified = run_replay(replay_options(topic, uri, ReplayMode::kVerify), stop);
