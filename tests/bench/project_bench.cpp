@@ -1,0 +1,195 @@
+// ledger_project_bench: how fast `ledger project` folds a realistic mixed log into PostgreSQL,
+// against a ceiling and a floor measured in the same run on the same cluster.
+//
+//   projector  `ledger project --exit-at-end` (a child process, default batch bounds) over N
+//              records of the demo agents (registrations, signals, decisions, orders, accepts,
+//              partial/full fills, cancels, expiries, heartbeats) with the mixed run's
+//              duplicates, rejects and undecodable bytes, from the real broker into a fresh
+//              migrated database. Time: process start to exit (connect, group join included).
+//   ceiling    COPY ... FROM STDIN of the very rows the projector wrote (every table, read back
+//              with COPY TO) into the same tables of a second migrated schema: the cost of
+//              getting those rows into those tables with no logic at all.
+//   floor      a naive projector on a sample: per event, one INSERT of its archive row and one
+//              commit, extrapolated to events/s.
+//   memory     the projector's peak RSS (VmHWM) when 1/4 of the records are committed, and at
+//              exit (wait4 ru_maxrss): flat when the second is not much above the first.
+//
+// Needs the test services (ctest fixtures or `ledger broker start`/`ledger db start` under
+// $LEDGER_TEST_STATE_DIR, as ctest runs them), and $LEDGER_BIN (the `ledger` executable):
+//   LEDGER_TEST_STATE_DIR=build/x/test-state LEDGER_BIN=build/x/cli/ledger
+//     build/x/tests/bench/ledger_project_bench [--events N] [--db-admin-uri URI]
+// Not a ctest test (it runs for minutes).
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <pqxx/pqxx>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bench_support.hpp"
+#include "guarantees_support.hpp"
+#include "ledger/testing/services.hpp"
+
+using namespace ledger;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct BenchOptions {
+  int events = 1'000'000;
+  int naive_sample = 5'000;
+  int agents = 6;
+  int partitions = 3;
+  std::uint64_t seed = 7;
+  std::string db_admin_uri;  // empty: the test cluster's
+  int batch_events_max = 0;  // 0: the projector's default
+};
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+void line(const char* what, std::int64_t events, double seconds) {
+  std::printf("%-34s %9lld records %8.2f s %10.0f records/s\n", what,
+              static_cast<long long>(events), seconds, static_cast<double>(events) / seconds);
+  std::fflush(stdout);
+}
+
+struct ProjectorRun {
+  double seconds = 0;
+  long peak_rss_kb_at_quarter = 0;
+  long peak_rss_kb_at_end = 0;
+  int exit_status = -1;
+};
+
+ProjectorRun run_projector(const BenchOptions& options, const std::string& topic,
+                           const std::string& uri, std::int64_t total) {
+  std::vector<std::string> argv{testing::ledger_bin(),
+                                "project",
+                                "-b",
+                                testing::kafka_bootstrap(),
+                                "-t",
+                                topic,
+                                "--db",
+                                uri,
+                                "--schema",
+                                "ledger",
+                                "--group",
+                                "bench",
+                                "--exit-at-end"};
+  if (options.batch_events_max > 0) {
+    argv.push_back("--batch-events-max");
+    argv.push_back(std::to_string(options.batch_events_max));
+  }
+  std::vector<char*> args;
+  for (std::string& arg : argv) args.push_back(arg.data());
+  args.push_back(nullptr);
+  ProjectorRun run;
+  const auto start = Clock::now();
+  pid_t pid = 0;
+  if (posix_spawn(&pid, args[0], nullptr, nullptr, args.data(), environ) != 0) {
+    throw std::runtime_error("cannot start " + argv[0]);
+  }
+  int status = 0;
+  rusage usage{};
+  for (;;) {
+    const pid_t done = wait4(pid, &status, WNOHANG, &usage);
+    if (done == pid) break;
+    if (run.peak_rss_kb_at_quarter == 0 && bench::committed(uri, "ledger", "bench") >= total / 4) {
+      run.peak_rss_kb_at_quarter = bench::peak_rss_kb(pid);
+      std::printf("  projector peak RSS at %lld committed: %ld KiB (%.1f s)\n",
+                  static_cast<long long>(total / 4), run.peak_rss_kb_at_quarter,
+                  seconds_since(start));
+      std::fflush(stdout);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  run.seconds = seconds_since(start);
+  run.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  run.peak_rss_kb_at_end = usage.ru_maxrss;
+  return run;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  BenchOptions options;
+  CLI::App app("Benchmark of `ledger project` against a COPY ceiling and a naive floor");
+  app.add_option("--events", options.events,
+                 "Simulator events (records: + the mixed run's "
+                 "duplicates, rejects and garbage)")
+      ->capture_default_str();
+  app.add_option("--naive-sample", options.naive_sample, "Events for the naive floor")
+      ->capture_default_str();
+  app.add_option("--agents", options.agents, "Demo agents (1..6)")->capture_default_str();
+  app.add_option("--partitions", options.partitions, "Topic partitions")->capture_default_str();
+  app.add_option("--seed", options.seed, "Simulator seed")->capture_default_str();
+  app.add_option("--batch-events-max", options.batch_events_max,
+                 "Projector batch bound (0: its default)");
+  app.add_option("--db-admin-uri", options.db_admin_uri,
+                 "Superuser URI of another cluster (default: the test cluster)");
+  CLI11_PARSE(app, argc, argv);
+
+  try {
+    const std::string topic = testing::create_topic("project.bench", options.partitions);
+    const std::string uri = bench::fresh_database(options.db_admin_uri, "project_bench");
+    std::printf("cluster: %s\n", bench::cluster_settings(uri).c_str());
+    for (const char* schema : {"ledger", "ceiling", "naive"}) bench::migrate(uri, schema);
+
+    auto start = Clock::now();
+    const auto records = guarantees::mixed_run(options.seed, options.events, options.agents);
+    const auto total = static_cast<std::int64_t>(records.size());
+    line("generate", total, seconds_since(start));
+    start = Clock::now();
+    guarantees::produce_all(testing::kafka_bootstrap(), topic, records);
+    line("publish", total, seconds_since(start));
+
+    const ProjectorRun run = run_projector(options, topic, uri, total);
+    if (run.exit_status != 0) {
+      std::fprintf(stderr, "ledger project exited with %d\n", run.exit_status);
+      return EXIT_FAILURE;
+    }
+    if (bench::committed(uri, "ledger", "bench") != total) {
+      std::fprintf(stderr, "ledger project committed %lld of %lld records\n",
+                   static_cast<long long>(bench::committed(uri, "ledger", "bench")),
+                   static_cast<long long>(total));
+      return EXIT_FAILURE;
+    }
+    line("projector (ledger project)", total, run.seconds);
+
+    const bench::CopyResult copy = bench::copy_tables(uri, "ledger", "ceiling");
+    std::printf("  ceiling copies %lld rows of %d tables (%.1f MiB of COPY text)\n",
+                static_cast<long long>(copy.rows), copy.tables,
+                static_cast<double>(copy.bytes) / 1048576.0);
+    line("ceiling (COPY of the same rows)", total, copy.seconds);
+
+    const std::vector<guarantees::RawRecord> sample(
+        records.begin(), records.begin() + std::min<std::int64_t>(total, options.naive_sample));
+    const double naive_seconds = bench::naive_insert(uri, "naive", topic, sample);
+    line("floor (INSERT + COMMIT per event)", static_cast<std::int64_t>(sample.size()),
+         naive_seconds);
+
+    const double projector_rate = static_cast<double>(total) / run.seconds;
+    const double copy_rate = static_cast<double>(total) / copy.seconds;
+    const double naive_rate = static_cast<double>(sample.size()) / naive_seconds;
+    std::printf("\nprojector / ceiling = %.2f   (target >= 0.5)\n", projector_rate / copy_rate);
+    std::printf("projector / floor   = %.1f   (target >= 20)\n", projector_rate / naive_rate);
+    std::printf("peak RSS: %ld KiB at 1/4 of the records, %ld KiB at the end (%.2fx)\n",
+                run.peak_rss_kb_at_quarter, run.peak_rss_kb_at_end,
+                run.peak_rss_kb_at_quarter > 0 ? static_cast<double>(run.peak_rss_kb_at_end) /
+                                                     static_cast<double>(run.peak_rss_kb_at_quarter)
+                                               : 0.0);
+    bench::drop_database(options.db_admin_uri, uri);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "ledger_project_bench: %s\n", e.what());
+    return EXIT_FAILURE;
+  }
+  return EXIT_SUCCESS;
+}

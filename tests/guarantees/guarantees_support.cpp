@@ -1,0 +1,414 @@
+#include "guarantees_support.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <pqxx/pqxx>
+#include <sstream>
+#include <stdexcept>
+
+#include "ledger/events/uuid.hpp"
+#include "ledger/producer/demo/simulator.hpp"
+#include "ledger/projector/replay_compare.hpp"
+#include "ledger/schema/migrator.hpp"
+#include "ledger/testing/services.hpp"
+
+extern char** environ;
+
+namespace ledger::guarantees {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int status_code(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
+}
+
+std::int64_t occurred_ms(const ledger::v1::Event& event) {
+  return event.occurred_at().seconds() * 1000 + event.occurred_at().nanos() / 1'000'000;
+}
+
+RawRecord raw(const ledger::v1::Event& event) {
+  RawRecord record;
+  record.key = event.agent_id();
+  record.value = event.SerializeAsString();
+  record.occurred_at_ms = occurred_ms(event);
+  record.timestamp_ms = record.occurred_at_ms;
+  return record;
+}
+
+std::unique_ptr<RdKafka::Producer> make_producer(const std::string& bootstrap) {
+  std::string errstr;
+  std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
+  for (const auto& [key, value] : std::vector<std::pair<std::string, std::string>>{
+           {"bootstrap.servers", bootstrap},
+           {"enable.idempotence", "true"},
+           {"linger.ms", "5"},
+           {"batch.num.messages", "10000"},
+           {"message.timeout.ms", "180000"},
+           {"queue.buffering.max.messages", "1000000"},
+           {"queue.buffering.max.kbytes", "1048576"}}) {
+    if (conf->set(key, value, errstr) != RdKafka::Conf::CONF_OK) {
+      throw std::runtime_error(key + ": " + errstr);
+    }
+  }
+  std::unique_ptr<RdKafka::Producer> producer(RdKafka::Producer::create(conf.get(), errstr));
+  if (!producer) throw std::runtime_error("producer: " + errstr);
+  return producer;
+}
+
+// Produces one record, waiting while the local queue is full. False on a hard error.
+bool produce_one(RdKafka::Producer& producer, const std::string& topic, const RawRecord& record) {
+  for (int attempt = 0; attempt <= 1000; ++attempt) {
+    const RdKafka::ErrorCode err =
+        producer.produce(topic, RdKafka::Topic::PARTITION_UA, RdKafka::Producer::RK_MSG_COPY,
+                         const_cast<char*>(record.value.data()), record.value.size(),
+                         record.key.data(), record.key.size(), record.timestamp_ms, nullptr);
+    if (err == RdKafka::ERR_NO_ERROR) {
+      producer.poll(0);
+      return true;
+    }
+    if (err != RdKafka::ERR__QUEUE_FULL) {
+      std::fprintf(stderr, "produce failed: %s\n", RdKafka::err2str(err).c_str());
+      return false;
+    }
+    producer.poll(100);
+  }
+  return false;
+}
+
+}  // namespace
+
+std::vector<RawRecord> mixed_run(std::uint64_t seed, int events, int agents) {
+  producer::demo::SimulatorOptions options;
+  options.seed = seed;
+  options.agents = agents;
+  options.run_id = "torture-" + std::to_string(seed);
+  producer::demo::Simulator simulator(options);
+  std::vector<RawRecord> records;
+  records.reserve(static_cast<std::size_t>(events) * 6 / 5);
+  for (int i = 1; i <= events; ++i) {
+    const ledger::v1::Event event = simulator.next();
+    records.push_back(raw(event));
+    if (i % 53 == 0) records.push_back(records.back());  // duplicate delivery
+    if (event.has_order_filled() && i % 5 == 0) {
+      ledger::v1::Event ghost = event;
+      ghost.set_event_id(events::make_uuid_v7());
+      ghost.mutable_order_filled()->set_order_id("ghost-" + std::to_string(i));
+      records.push_back(raw(ghost));  // fill for an unknown order
+      ledger::v1::Event overfill = event;
+      overfill.set_event_id(events::make_uuid_v7());
+      overfill.mutable_order_filled()->set_fill_id("over-" + std::to_string(i));
+      overfill.mutable_order_filled()->set_quantity("1000000");
+      records.push_back(raw(overfill));  // overfill or fill of a closed order
+    }
+    if (event.has_decision_made() && i % 7 == 0) {
+      ledger::v1::Event bad = event;
+      bad.set_event_id(events::make_uuid_v7());
+      bad.mutable_decision_made()->set_confidence("1.5");
+      records.push_back(raw(bad));  // invalid field
+    }
+    if (i % 97 == 0) {
+      RawRecord garbage = records.back();
+      garbage.value = "this is not a ledger event " + std::to_string(i);
+      records.push_back(garbage);  // undecodable
+    }
+  }
+  return records;
+}
+
+void produce_all(const std::string& bootstrap, const std::string& topic,
+                 const std::vector<RawRecord>& records) {
+  std::unique_ptr<RdKafka::Producer> producer = make_producer(bootstrap);
+  for (const RawRecord& record : records) {
+    if (!produce_one(*producer, topic, record)) throw std::runtime_error("produce failed");
+  }
+  if (producer->flush(300'000) != RdKafka::ERR_NO_ERROR || producer->outq_len() != 0) {
+    throw std::runtime_error("produce: flush timed out");
+  }
+}
+
+ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::string& log_path)
+    : log_path_(log_path) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND,
+                                   0644);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  std::vector<char*> args;
+  for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  const int err = posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (err != 0)
+    throw std::runtime_error("cannot start " + argv[0] + ": errno " + std::to_string(err));
+}
+
+ChildProcess::~ChildProcess() {
+  if (running()) kill_hard();
+}
+
+bool ChildProcess::reap(bool block) {
+  if (exit_status_ >= 0) return true;
+  int status = 0;
+  const pid_t done = waitpid(pid_, &status, block ? 0 : WNOHANG);
+  if (done != pid_) return false;
+  exit_status_ = status_code(status);
+  return true;
+}
+
+bool ChildProcess::running() { return !reap(false); }
+
+bool ChildProcess::kill_hard() {
+  if (!running()) return false;
+  ::kill(pid_, SIGKILL);
+  reap(true);
+  return true;
+}
+
+int ChildProcess::stop(int timeout_ms) {
+  if (!running()) return exit_status_;
+  ::kill(pid_, SIGTERM);
+  const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (Clock::now() < deadline) {
+    if (reap(false)) return exit_status_;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  kill_hard();
+  return -1;
+}
+
+std::string ChildProcess::log() const {
+  std::ifstream in(log_path_);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+int run_ledger(const std::vector<std::string>& args, const std::string& log_path, int timeout_ms) {
+  std::vector<std::string> argv{ledger::testing::ledger_bin()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  ChildProcess child(argv, log_path);
+  const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (Clock::now() < deadline) {
+    if (!child.running()) return child.exit_status();
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  child.kill_hard();
+  return -1;
+}
+
+std::vector<std::string> project_argv(const std::string& bootstrap, const std::string& topic,
+                                      const std::string& uri, const std::string& schema,
+                                      const std::string& group, int batch_events_max,
+                                      const std::vector<std::string>& extra) {
+  std::vector<std::string> argv{ledger::testing::ledger_bin(),
+                                "project",
+                                "-b",
+                                bootstrap,
+                                "-t",
+                                topic,
+                                "--db",
+                                uri,
+                                "--schema",
+                                schema,
+                                "--group",
+                                group,
+                                "--batch-events-max",
+                                std::to_string(batch_events_max),
+                                "--batch-wait-ms-max",
+                                "100"};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  return argv;
+}
+
+PacedProducer::PacedProducer(const std::string& bootstrap, const std::string& topic,
+                             std::vector<RawRecord> records, int records_per_s)
+    : records_(std::move(records)),
+      records_per_s_(records_per_s),
+      topic_(topic),
+      producer_(make_producer(bootstrap)) {
+  thread_ = std::thread([this] { run(); });
+}
+
+PacedProducer::~PacedProducer() {
+  stop_.store(true);
+  if (thread_.joinable()) thread_.join();
+  if (producer_) producer_->flush(5'000);
+}
+
+void PacedProducer::run() {
+  const auto start = Clock::now();
+  const double per_record_s = 1.0 / static_cast<double>(records_per_s_);
+  for (std::size_t i = 0; i < records_.size() && !stop_.load(); ++i) {
+    const auto due =
+        start + std::chrono::duration_cast<Clock::duration>(
+                    std::chrono::duration<double>(static_cast<double>(i) * per_record_s));
+    if (Clock::now() < due) std::this_thread::sleep_until(due);
+    if (!produce_one(*producer_, topic_, records_[i])) return;
+    produced_.store(static_cast<std::int64_t>(i + 1));
+  }
+}
+
+void PacedProducer::finish(int timeout_ms) {
+  if (thread_.joinable()) thread_.join();
+  if (producer_->flush(timeout_ms) != RdKafka::ERR_NO_ERROR || producer_->outq_len() != 0 ||
+      produced() != total()) {
+    throw std::runtime_error("PacedProducer: " + std::to_string(produced()) + " of " +
+                             std::to_string(total()) + " records produced, " +
+                             std::to_string(producer_->outq_len()) + " undelivered");
+  }
+}
+
+void migrate(const std::string& uri, const std::string& schema) {
+  pqxx::connection connection(uri);
+  schema::MigrateOptions options;
+  options.schema = schema;
+  schema::MigrateResult result;
+  std::string error;
+  if (!schema::migrate(connection, options, result, error)) {
+    throw std::runtime_error("migrate " + schema + ": " + error);
+  }
+}
+
+std::map<std::int32_t, std::int64_t> committed_offsets(const std::string& uri,
+                                                       const std::string& schema,
+                                                       const std::string& group) {
+  std::map<std::int32_t, std::int64_t> offsets;
+  try {
+    pqxx::connection connection(uri);
+    pqxx::read_transaction tx(connection);
+    const pqxx::result rows =
+        tx.exec_params("SELECT kafka_partition, next_offset FROM " + tx.quote_name(schema) +
+                           ".consumer_offsets WHERE consumer_group = $1",
+                       group);
+    for (const pqxx::row& row : rows) {
+      offsets[row[0].as<std::int32_t>()] = row[1].as<std::int64_t>();
+    }
+  } catch (const pqxx::broken_connection&) {
+    offsets.clear();
+  } catch (const pqxx::sql_error& e) {
+    const std::string state = e.sqlstate();
+    if (!state.empty() && state.rfind("57", 0) != 0 && state.rfind("08", 0) != 0) throw;
+    offsets.clear();
+  }
+  return offsets;
+}
+
+std::int64_t committed_sum(const std::string& uri, const std::string& schema,
+                           const std::string& group) {
+  try {
+    pqxx::connection connection(uri);
+    pqxx::read_transaction tx(connection);
+    return tx
+        .exec_params1("SELECT coalesce(sum(next_offset), 0)::bigint FROM " + tx.quote_name(schema) +
+                          ".consumer_offsets WHERE consumer_group = $1",
+                      group)[0]
+        .as<std::int64_t>();
+  } catch (const pqxx::broken_connection&) {
+    return -1;
+  } catch (const pqxx::sql_error& e) {
+    const std::string state = e.sqlstate();
+    if (!state.empty() && state.rfind("57", 0) != 0 && state.rfind("08", 0) != 0) throw;
+    return -1;
+  }
+}
+
+bool wait_committed(const std::string& uri, const std::string& schema, const std::string& group,
+                    std::int64_t target, int timeout_ms, ChildProcess* watched) {
+  const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (Clock::now() < deadline) {
+    if (committed_sum(uri, schema, group) >= target) return true;
+    if (watched != nullptr && !watched->running()) {
+      return committed_sum(uri, schema, group) >= target;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+void reference_run(const std::string& bootstrap, const std::string& topic, const std::string& uri,
+                   const std::string& schema, const std::string& group) {
+  migrate(uri, schema);
+  const std::string log_path =
+      work_dir("reference") + "/" + schema + "-" + ledger::testing::unique_suffix() + ".log";
+  std::vector<std::string> argv =
+      project_argv(bootstrap, topic, uri, schema, group, 10'000, {"--exit-at-end"});
+  argv.erase(argv.begin());  // run_ledger adds the binary
+  const int status = run_ledger(argv, log_path, 180'000);
+  if (status != 0) {
+    throw std::runtime_error("reference run exited with " + std::to_string(status) + "; see " +
+                             log_path);
+  }
+}
+
+void rename_group(const std::string& uri, const std::string& schema, const std::string& from,
+                  const std::string& to) {
+  pqxx::connection connection(uri);
+  pqxx::work tx(connection);
+  tx.exec_params0("UPDATE " + tx.quote_name(schema) +
+                      ".consumer_offsets SET consumer_group = $2 WHERE consumer_group = $1",
+                  from, to);
+  tx.commit();
+}
+
+std::string compare(const std::string& uri, const std::string& expected_schema,
+                    const std::string& actual_schema) {
+  pqxx::connection connection(uri);
+  const std::vector<projector::TableDifference> differences =
+      projector::compare_schemas(connection, expected_schema, actual_schema, 5);
+  return differences.empty() ? std::string() : projector::describe_differences(differences);
+}
+
+std::int64_t row_count(const std::string& uri, const std::string& schema,
+                       const std::string& table) {
+  pqxx::connection connection(uri);
+  pqxx::read_transaction tx(connection);
+  return tx.exec1("SELECT count(*) FROM " + tx.quote_name(schema) + "." + tx.quote_name(table))[0]
+      .as<std::int64_t>();
+}
+
+std::int64_t duplicate_keys(const std::string& uri, const std::string& schema) {
+  pqxx::connection connection(uri);
+  pqxx::read_transaction tx(connection);
+  const std::string s = tx.quote_name(schema);
+  std::int64_t total = 0;
+  for (const std::string& sql :
+       {"SELECT count(*) FROM (SELECT 1 FROM " + s +
+            ".event_archive GROUP BY kafka_topic, kafka_partition, kafka_offset "
+            "HAVING count(*) > 1) d",
+        "SELECT count(*) FROM (SELECT 1 FROM " + s +
+            ".fills GROUP BY agent_id, order_id, fill_id HAVING count(*) > 1) d",
+        "SELECT count(*) FROM (SELECT 1 FROM " + s +
+            ".rejects GROUP BY kafka_topic, kafka_partition, kafka_offset, reason "
+            "HAVING count(*) > 1) d"}) {
+    total += tx.exec1(sql)[0].as<std::int64_t>();
+  }
+  return total;
+}
+
+std::string work_dir(const std::string& name) {
+  const std::string dir = ledger::testing::state_dir() + "/guarantees/" + name;
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+std::uint64_t schedule_seed() {
+  if (const char* text = std::getenv("LEDGER_TORTURE_SEED"); text != nullptr && *text != '\0') {
+    return std::strtoull(text, nullptr, 10);
+  }
+  return static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count());
+}
+
+}  // namespace ledger::guarantees

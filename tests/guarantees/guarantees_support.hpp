@@ -1,0 +1,154 @@
+// Support for the guarantees tests: `ledger project` as a child process (started, killed with
+// SIGKILL, stopped with SIGTERM, its log read back), a paced background producer, a reference
+// (uninterrupted, in-process) run, and the table-by-table comparison of the two results.
+//
+// Owns nothing shared: every function takes the broker, database and schema it works on, so the
+// same helpers serve the fixture services and a test's private broker and PostgreSQL.
+// Thread safety: a PacedProducer runs its own thread; everything else is for one thread.
+#pragma once
+
+#include <librdkafka/rdkafkacpp.h>
+#include <sys/types.h>
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace ledger::guarantees {
+
+// One Kafka record to publish.
+struct RawRecord {
+  std::string key;    // agent id
+  std::string value;  // serialized event (or garbage)
+  std::int64_t timestamp_ms = 0;
+  std::int64_t occurred_at_ms = 0;  // the event's time (the timestamp for garbage)
+};
+
+// `events` demo-simulator events of `agents` agents (registrations, signals, decisions, orders,
+// accepts, partial/full fills, cancels, expiries, heartbeats), with injected every so often: the
+// same bytes again (a duplicate delivery), a fill for an unknown order, an overfill, a decision
+// with confidence 1.5, and bytes that are not an event. Deterministic for a seed.
+std::vector<RawRecord> mixed_run(std::uint64_t seed, int events, int agents);
+
+// Produces every record to `topic` on `bootstrap` as fast as possible and flushes (bounded).
+void produce_all(const std::string& bootstrap, const std::string& topic,
+                 const std::vector<RawRecord>& records);
+
+// A child process whose stdout and stderr go to `log_path`. The destructor SIGKILLs and reaps a
+// child still running, so a failing test leaves nothing behind.
+class ChildProcess {
+ public:
+  ChildProcess(const std::vector<std::string>& argv, const std::string& log_path);
+  ~ChildProcess();
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+
+  pid_t pid() const { return pid_; }
+  const std::string& log_path() const { return log_path_; }
+  // True while the child has not exited (reaps it when it has).
+  bool running();
+  // SIGKILL, then reap. Returns false when the child had already exited by itself.
+  bool kill_hard();
+  // SIGTERM and wait up to `timeout_ms`; returns the exit status (-1: still running, killed).
+  int stop(int timeout_ms);
+  // Exit status once exited (WEXITSTATUS, 128+signal when signaled), -1 while running.
+  int exit_status() const { return exit_status_; }
+  // The whole log so far.
+  std::string log() const;
+
+ private:
+  bool reap(bool block);
+  pid_t pid_ = -1;
+  std::string log_path_;
+  int exit_status_ = -1;
+};
+
+// Runs `ledger <args...>` to completion (bounded by `timeout_ms`); returns its exit status and
+// appends its output to `log_path`.
+int run_ledger(const std::vector<std::string>& args, const std::string& log_path, int timeout_ms);
+
+// Arguments for `ledger project` against `bootstrap`/`topic`, database `uri`, schema, group.
+std::vector<std::string> project_argv(const std::string& bootstrap, const std::string& topic,
+                                      const std::string& uri, const std::string& schema,
+                                      const std::string& group, int batch_events_max,
+                                      const std::vector<std::string>& extra = {});
+
+// Publishes records to `topic` on `bootstrap` from a background thread at about
+// `records_per_s`, key = agent id, timestamp = the record's. Idempotent producer: retries across
+// a broker restart never duplicate. finish() waits for every delivery (bounded).
+class PacedProducer {
+ public:
+  PacedProducer(const std::string& bootstrap, const std::string& topic,
+                std::vector<RawRecord> records, int records_per_s);
+  ~PacedProducer();
+  PacedProducer(const PacedProducer&) = delete;
+  PacedProducer& operator=(const PacedProducer&) = delete;
+
+  std::int64_t produced() const { return produced_.load(); }
+  std::int64_t total() const { return static_cast<std::int64_t>(records_.size()); }
+  // Joins the thread and flushes; throws std::runtime_error when not every record was delivered
+  // within `timeout_ms`.
+  void finish(int timeout_ms);
+
+ private:
+  void run();
+  std::vector<RawRecord> records_;
+  int records_per_s_;
+  std::string topic_;
+  std::unique_ptr<RdKafka::Producer> producer_;
+  std::atomic<std::int64_t> produced_{0};
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+// Applies the migrations to `schema` of `uri` (throws on failure).
+void migrate(const std::string& uri, const std::string& schema);
+
+// Next offset per partition in <schema>.consumer_offsets for `group` (0 rows: empty map).
+// Returns an empty map when PostgreSQL cannot be reached.
+std::map<std::int32_t, std::int64_t> committed_offsets(const std::string& uri,
+                                                       const std::string& schema,
+                                                       const std::string& group);
+// Sum of the above; -1 when PostgreSQL cannot be reached.
+std::int64_t committed_sum(const std::string& uri, const std::string& schema,
+                           const std::string& group);
+
+// Polls committed_sum until it reaches `target` (true) or `timeout_ms` passes (false). Fails
+// early (false) when `watched` is given and exits.
+bool wait_committed(const std::string& uri, const std::string& schema, const std::string& group,
+                    std::int64_t target, int timeout_ms, ChildProcess* watched = nullptr);
+
+// The uninterrupted run: an in-process projector over the whole topic into `schema` (migrated
+// here), group `group`, until caught up (bounded).
+void reference_run(const std::string& bootstrap, const std::string& topic, const std::string& uri,
+                   const std::string& schema, const std::string& group);
+
+// Renames consumer group `from` to `to` in <schema>.consumer_offsets (a reference run reads
+// under its own group so it never waits for a test's killed members; its offsets are then
+// compared under the test's group name).
+void rename_group(const std::string& uri, const std::string& schema, const std::string& from,
+                  const std::string& to);
+
+// compare_schemas(expected, actual) in `uri`: "" when every table is equal row for row (wall
+// clock columns excluded), else a description of the differences.
+std::string compare(const std::string& uri, const std::string& expected_schema,
+                    const std::string& actual_schema);
+
+// Row count of <schema>.<table>.
+std::int64_t row_count(const std::string& uri, const std::string& schema, const std::string& table);
+
+// Rows that share a key which must be unique in one correct run: archive (partition, offset),
+// processed_events event_id, fills fill ids. 0 when none.
+std::int64_t duplicate_keys(const std::string& uri, const std::string& schema);
+
+// A directory for one test's logs and private services under $LEDGER_TEST_STATE_DIR.
+std::string work_dir(const std::string& name);
+
+// Seed for random schedules: $LEDGER_TORTURE_SEED, else from the clock (print it).
+std::uint64_t schedule_seed();
+
+}  // namespace ledger::guarantees
