@@ -205,6 +205,14 @@ TEST_F(NamedQueries, ViewsMirrorTheNamedQueries) {
                            "rejects_view", "strategies_view", "decision_outcomes_view"}) {
     EXPECT_NO_THROW(session.exec(std::string("SELECT * FROM ") + view + " LIMIT 1", {})) << view;
   }
+  if (!testing::has_books(*uri_)) return;
+  const ResultTable positions =
+      to_table(session.exec("SELECT symbol, unrealized_pnl FROM open_positions_view", {}));
+  EXPECT_EQ(column(positions, "unrealized_pnl"), (Strings{"52.50000000"}));
+  for (const char* view : {"position_history_view", "performance_by_agent_view",
+                           "performance_by_strategy_view", "equity_curve_view"}) {
+    EXPECT_NO_THROW(session.exec(std::string("SELECT * FROM ") + view + " LIMIT 1", {})) << view;
+  }
 }
 
 TEST_F(NamedQueries, UnknownSchemaIsNamed) {

@@ -2,6 +2,7 @@
 
 #include <librdkafka/rdkafkacpp.h>
 
+#include <map>
 #include <memory>
 #include <pqxx/pqxx>
 #include <stdexcept>
@@ -27,6 +28,35 @@ RawRecord raw(const ledger::v1::Event& event) {
   return record;
 }
 
+// A flip: on the symbol of the agent's last placed order, buy 1000 then sell 3000 (two market
+// orders filled at `fill`'s price), so the position crosses zero whatever it was before.
+void inject_flip(const ledger::v1::Event& placed, const ledger::v1::Event& fill, int i,
+                 std::vector<RawRecord>& records) {
+  const std::pair<const char*, ledger::v1::OrderPlaced::Side> legs[] = {
+      {"1000", ledger::v1::OrderPlaced::BUY}, {"3000", ledger::v1::OrderPlaced::SELL}};
+  int leg = 0;
+  for (const auto& [quantity, side] : legs) {
+    const std::string order_id = "flip-" + std::to_string(i) + "-" + std::to_string(leg++);
+    ledger::v1::Event order = placed;
+    order.set_event_id(events::make_uuid_v7());
+    *order.mutable_occurred_at() = fill.occurred_at();
+    ledger::v1::OrderPlaced& placed_order = *order.mutable_order_placed();
+    placed_order.set_order_id(order_id);
+    placed_order.set_side(side);
+    placed_order.set_order_type(ledger::v1::OrderPlaced::MARKET);
+    placed_order.clear_price();
+    placed_order.clear_stop_price();
+    placed_order.set_quantity(quantity);
+    records.push_back(raw(order));
+    ledger::v1::Event filled = fill;
+    filled.set_event_id(events::make_uuid_v7());
+    filled.mutable_order_filled()->set_order_id(order_id);
+    filled.mutable_order_filled()->set_fill_id(order_id + "-fill");
+    filled.mutable_order_filled()->set_quantity(quantity);
+    records.push_back(raw(filled));
+  }
+}
+
 }  // namespace
 
 std::vector<RawRecord> mixed_run(std::uint64_t seed, int events, int agents) {
@@ -36,9 +66,17 @@ std::vector<RawRecord> mixed_run(std::uint64_t seed, int events, int agents) {
   options.run_id = "replay-" + std::to_string(seed);
   producer::demo::Simulator simulator(options);
   std::vector<RawRecord> records;
+  std::map<std::string, ledger::v1::Event> last_placed;  // by agent
+  int flips = 0;
   for (int i = 1; i <= events; ++i) {
     const ledger::v1::Event event = simulator.next();
     records.push_back(raw(event));
+    if (event.has_order_placed()) last_placed[event.agent_id()] = event;
+    if (event.has_order_filled() && i > 300 * (flips + 1) && flips < 3 &&
+        last_placed.count(event.agent_id()) != 0) {
+      inject_flip(last_placed[event.agent_id()], event, i, records);
+      ++flips;
+    }
     if (i % 53 == 0) records.push_back(records.back());  // duplicate delivery
     if (event.has_order_filled() && i % 5 == 0) {
       ledger::v1::Event ghost = event;

@@ -9,6 +9,7 @@
 #include <pqxx/pqxx>
 #include <thread>
 
+#include "ledger/projector/books.hpp"
 #include "ledger/projector/projector.hpp"
 #include "ledger/projector/replay_compare.hpp"
 #include "ledger/schema/migrator.hpp"
@@ -33,10 +34,28 @@ ReplayOptions replay_options(const std::string& topic, const std::string& uri, R
   return options;
 }
 
+// The standard extensions (books), fresh for one projector or one replay, as in production.
+struct Extensions {
+  std::vector<std::unique_ptr<ProjectionExtension>> owned = make_standard_extensions();
+  std::vector<ProjectionExtension*> raw() const {
+    std::vector<ProjectionExtension*> pointers;
+    for (const auto& extension : owned) pointers.push_back(extension.get());
+    return pointers;
+  }
+};
+
 void project_live(const std::string& topic, const std::string& uri, const std::string& schema,
                   const std::string& group = "ledger-projector") {
+  Extensions extensions;
   Projector projector(projector_options(topic, uri, schema, group));
+  for (ProjectionExtension* extension : extensions.raw()) projector.add_extension(extension);
   projector.run_until_caught_up(kTimeoutMs);
+}
+
+ReplayResult replay(ReplayOptions options, const std::atomic<bool>& stop) {
+  Extensions extensions;
+  options.extensions = extensions.raw();
+  return run_replay(options, stop);
 }
 
 std::int64_t count(const std::string& uri, const std::string& sql) {
@@ -61,11 +80,14 @@ TEST(Replay, KafkaAndArchiveRebuildsEqualTheLiveTablesRowForRow) {
             0);
   EXPECT_EQ(count(uri, "SELECT count(*) FROM ledger.event_archive"),
             static_cast<std::int64_t>(records.size()));
+  // ... and the books: positions opened, closed and flipped.
+  EXPECT_GT(count(uri, "SELECT count(*) FROM ledger.closed_positions"), 0);
+  EXPECT_GT(count(uri, "SELECT count(*) FROM ledger.position_changes WHERE change = 'flipped'"), 0);
 
   const std::atomic<bool> stop{false};
   ReplayOptions from_kafka = replay_options(topic, uri, ReplayMode::kBuild);
   from_kafka.target_schema = "rebuild_kafka";
-  const ReplayResult kafka = run_replay(from_kafka, stop);
+  const ReplayResult kafka = replay(from_kafka, stop);
   EXPECT_EQ(kafka.events, static_cast<std::int64_t>(records.size()));
   pqxx::connection connection(uri);
   const auto kafka_diff = compare_schemas(connection, "ledger", "rebuild_kafka");
@@ -74,13 +96,13 @@ TEST(Replay, KafkaAndArchiveRebuildsEqualTheLiveTablesRowForRow) {
   ReplayOptions from_archive =
       replay_options(topic, uri, ReplayMode::kBuild, ReplaySource::kArchive);
   from_archive.target_schema = "rebuild_archive";
-  const ReplayResult archive = run_replay(from_archive, stop);
+  const ReplayResult archive = replay(from_archive, stop);
   EXPECT_EQ(archive.events, static_cast<std::int64_t>(records.size()));
   const auto archive_diff = compare_schemas(connection, "rebuild_kafka", "rebuild_archive");
   EXPECT_TRUE(archive_diff.empty()) << describe_differences(archive_diff);
 
   // --verify: equal now; after tampering with one live row, the difference is named by key.
-  ReplayResult verified = run_replay(replay_options(topic, uri, ReplayMode::kVerify), stop);
+  ReplayResult verified = replay(replay_options(topic, uri, ReplayMode::kVerify), stop);
   EXPECT_TRUE(verified.differences.empty()) << describe_differences(verified.differences);
   {
     pqxx::work tx(connection);
@@ -89,7 +111,7 @@ TEST(Replay, KafkaAndArchiveRebuildsEqualTheLiveTablesRowForRow) {
         "(SELECT min(order_id) FROM ledger.orders)");
     tx.commit();
   }
-  verified = run_replay(replay_options(topic, uri, ReplayMode::kVerify), stop);
+  verified = replay(replay_options(topic, uri, ReplayMode::kVerify), stop);
   ASSERT_EQ(verified.differences.size(), 1u) << describe_differences(verified.differences);
   EXPECT_EQ(verified.differences[0].table, "orders");
   EXPECT_EQ(verified.differences[0].missing, 1);
@@ -127,7 +149,7 @@ TEST(Replay, AsOfEqualsALiveRunStoppedAtThatTime) {
   const std::atomic<bool> stop{false};
   ReplayOptions options = replay_options(topic, uri, ReplayMode::kAsOf);
   options.as_of_us = cut_ms * 1000 + 999;
-  const ReplayResult result = run_replay(options, stop);
+  const ReplayResult result = replay(options, stop);
   EXPECT_EQ(result.target_schema.rfind("ledger_asof_", 0), 0u) << result.target_schema;
   pqxx::connection connection(uri);
   const auto diff = compare_schemas(connection, "then", result.target_schema);
@@ -148,7 +170,9 @@ TEST(Replay, SwapIsAtomicWhileTheLiveProjectorKeepsCommitting) {
   std::string live_error;
   std::thread live([&] {
     try {
+      Extensions extensions;
       Projector projector(projector_options(topic, uri, "ledger"));
+      for (ProjectionExtension* extension : extensions.raw()) projector.add_extension(extension);
       projector.run(stop_live);
     } catch (const std::exception& e) {
       live_error = e.what();
@@ -197,7 +221,7 @@ TEST(Replay, SwapIsAtomicWhileTheLiveProjectorKeepsCommitting) {
   options.projector.batch_events_max = 300;  // a slower rebuild, so the live side overlaps it
   ReplayResult result;
   try {
-    result = run_replay(options, stop);
+    result = replay(options, stop);
   } catch (const std::exception& e) {
     ADD_FAILURE() << "replay: " << e.what();
   }
@@ -226,7 +250,7 @@ TEST(Replay, SwapIsAtomicWhileTheLiveProjectorKeepsCommitting) {
   EXPECT_EQ(live_error, "");
   EXPECT_EQ(committed_total(uri, "ledger"), total);
   EXPECT_EQ(count(uri, "SELECT count(*) FROM ledger.event_archive"), total);
-  const ReplayResult verified = run_replay(replay_options(topic, uri, ReplayMode::kVerify), stop);
+  const ReplayResult verified = replay(replay_options(topic, uri, ReplayMode::kVerify), stop);
   EXPECT_TRUE(verified.differences.empty()) << describe_differences(verified.differences);
 }
 
