@@ -19,6 +19,7 @@
 //   LEDGER_TEST_STATE_DIR=build/x/test-state LEDGER_BIN=build/x/cli/ledger
 //     build/x/tests/bench/ledger_project_bench [--events N] [--db-admin-uri URI]
 // Not a ctest test (it runs for minutes).
+#include <fcntl.h>
 #include <spawn.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -93,10 +94,17 @@ ProjectorRun run_projector(const BenchOptions& options, const std::string& topic
   args.push_back(nullptr);
   ProjectorRun run;
   const auto start = Clock::now();
+  const std::string log_path = testing::state_dir() + "/project_bench.log";
+  std::printf("  ledger project logs to %s\n", log_path.c_str());
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
   pid_t pid = 0;
-  if (posix_spawn(&pid, args[0], nullptr, nullptr, args.data(), environ) != 0) {
-    throw std::runtime_error("cannot start " + argv[0]);
-  }
+  const int spawned = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (spawned != 0) throw std::runtime_error("cannot start " + argv[0]);
   int status = 0;
   rusage usage{};
   for (;;) {
