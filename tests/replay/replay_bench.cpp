@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "ledger/projector/books.hpp"
 #include "ledger/projector/projector.hpp"
 #include "ledger/projector/replay.hpp"
 #include "ledger/testing/services.hpp"
@@ -49,7 +50,9 @@ int main(int argc, char** argv) {
   live.batch_wait_ms_max = 200;
   start = Clock::now();
   {
+    const auto extensions = projector::make_standard_extensions();
     projector::Projector projector(live);
+    for (const auto& extension : extensions) projector.add_extension(extension.get());
     const projector::ProjectorStats stats = projector.run_until_caught_up(3'600'000);
     line("live projector", stats.events_seen, seconds_since(start));
   }
@@ -60,6 +63,8 @@ int main(int argc, char** argv) {
     options.projector.batch_events_max = static_cast<std::size_t>(batch);
     options.mode = projector::ReplayMode::kBuild;
     options.source = source;
+    const auto extensions = projector::make_standard_extensions();
+    for (const auto& extension : extensions) options.extensions.push_back(extension.get());
     options.target_schema =
         source == projector::ReplaySource::kKafka ? "bench_from_kafka" : "bench_from_archive";
     const projector::ReplayResult result = projector::run_replay(options, stop);
