@@ -60,13 +60,15 @@ void Summary::read_agents(SummarySnapshot& snapshot) {
   }
   // Positions and P&L: only once the accounting tables exist.
   const auto has_positions =
-      tx.exec1("SELECT to_regclass(" + tx.quote(s + "performance_summary") + ") IS NOT NULL")[0].as<bool>();
+      tx.exec1("SELECT to_regclass(" + tx.quote(s + "performance_summary") + ") IS NOT NULL")[0]
+          .as<bool>();
   if (has_positions) {
     tx.exec("SAVEPOINT positions");
     try {
       // performance_summary (0150_books.sql): total P&L = realized net + funding + unrealized.
-      const auto positions = tx.exec("SELECT agent_id, open_position_count, total_pnl::text FROM " +
-                                     s + "performance_summary");
+      const auto positions =
+          tx.exec("SELECT agent_id, open_position_count, round(total_pnl, 2)::text FROM " + s +
+                  "performance_summary");
       for (const auto& row : positions) {
         for (auto& line : snapshot.agents) {
           if (line.agent_id != row[0].as<std::string>()) continue;
