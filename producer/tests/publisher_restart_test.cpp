@@ -1,9 +1,12 @@
 // The Publisher while its broker is stopped and started again, on a broker of its own (not the
-// shared fixture): `ledger broker start --state-dir <temp> --port 39092 --detach`, publish,
+// shared fixture): `ledger broker start --state-dir <temp> --port <free port> --detach`, publish,
 // `ledger broker stop`, keep publishing past message.timeout.ms, start it again, publish more.
 // Every event whose delivery was reported successful is in the log exactly once; the events
 // that could not be delivered are reported as failures (one report per event, none hidden).
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -21,30 +24,55 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr int kPort = 39092;
 constexpr int kMessageTimeoutMs = 6'000;
 constexpr int kAgents = 10;
+
+bool port_is_free(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return false;
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const bool free = ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+  ::close(fd);
+  return free;
+}
+
+// A port p with p and p + 1 (the controller's) free; ports are shared with other tests and
+// programs on this machine, so none is hard-coded.
+int free_port_pair() {
+  constexpr int kFirst = 40'000;
+  constexpr int kAttemptsMax = 200;
+  const int start = kFirst + static_cast<int>(getpid() % 10'000) * 2;
+  for (int attempt = 0; attempt < kAttemptsMax; ++attempt) {
+    const int port = start + attempt * 2;
+    if (port_is_free(port) && port_is_free(port + 1)) return port;
+  }
+  throw std::runtime_error("no free port pair found");
+}
 
 // A broker of this test's own, stopped (and its files removed) at the end.
 class OwnBroker {
  public:
-  OwnBroker() : state_dir_(testing::make_temp_dir("restart-broker")) {}
+  OwnBroker() : state_dir_(testing::make_temp_dir("restart-broker")), port_(free_port_pair()) {}
   ~OwnBroker() {
     stop();
     std::filesystem::remove_all(state_dir_);
   }
   testing::CommandResult start() {
     return testing::run_command(ledger::testing::ledger_bin() + " broker start --state-dir " +
-                                state_dir_ + " --port " + std::to_string(kPort) + " --detach");
+                                state_dir_ + " --port " + std::to_string(port_) + " --detach");
   }
   testing::CommandResult stop() {
     return testing::run_command(ledger::testing::ledger_bin() + " broker stop --state-dir " +
                                 state_dir_);
   }
-  std::string bootstrap() const { return "127.0.0.1:" + std::to_string(kPort); }
+  std::string bootstrap() const { return "127.0.0.1:" + std::to_string(port_); }
 
  private:
   std::string state_dir_;
+  int port_;
 };
 
 // Publishes steadily from its own thread until stopped; collects every report.

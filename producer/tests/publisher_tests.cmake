@@ -20,7 +20,7 @@ ledger_add_test(ledger_publisher_kafka_tests
   LABELS integration
   FIXTURES kafka)
 
-# Stops and restarts a broker of its own (port 39092, its own state dir) mid-run.
+# Stops and restarts a broker of its own (a free port, its own state dir) mid-run.
 ledger_add_test(ledger_publisher_restart_tests
   SOURCES publisher_restart_test.cpp
   DEPS ledger_publish_test_support
