@@ -107,6 +107,7 @@ class LedgerUp : public ::testing::Test {
  protected:
   void SetUp() override {
     topic_ = ledger::testing::create_topic("up", 3);
+    group_ = "up-" + ledger::testing::unique_suffix();  // a killed member stalls only its group
     db_uri_ = ledger::testing::create_database("up");
     dir_ = fs::path(testing::TempDir()) / ("ledger-up-" + ledger::testing::unique_suffix());
     fs::create_directories(dir_);
@@ -126,7 +127,9 @@ class LedgerUp : public ::testing::Test {
                                   "--metrics-port",
                                   "0",
                                   "--summary-interval-ms",
-                                  "500"};
+                                  "500",
+                                  "--group",
+                                  group_};
     if (demo) {
       for (const char* a : {"--demo", "--seed", "7", "--agents", "3", "--rate", "80"}) {
         args.emplace_back(a);
@@ -148,6 +151,7 @@ class LedgerUp : public ::testing::Test {
   }
 
   std::string topic_;
+  std::string group_;
   std::string db_uri_;
   fs::path dir_;
   int port_ = 0;
