@@ -30,7 +30,8 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and --version exit 0; any usage error exits 2, as every subcommand documents.
+    return app.exit(e) == 0 ? EXIT_SUCCESS : 2;
   }
   return exit_code;
 }

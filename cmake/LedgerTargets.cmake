@@ -37,20 +37,22 @@ function(ledger_add_test name)
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 600)
   endif()
-  set(props TIMEOUT ${ARG_TIMEOUT})
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT ${ARG_TIMEOUT})
+  # gtest_discover_tests flattens list values in PROPERTIES (only a list's first item would
+  # survive: "kafka;postgres" became "kafka"), so every list-valued property is set by a script
+  # ctest runs after the discovered tests exist.
+  set(env_script ${CMAKE_CURRENT_BINARY_DIR}/${name}_properties.cmake)
+  set(env "LEDGER_TEST_STATE_DIR=${CMAKE_BINARY_DIR}/test-state;LEDGER_BIN=${CMAKE_BINARY_DIR}/cli/ledger;LEDGER_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+  set(extra "")
   if(ARG_LABELS)
-    list(APPEND props LABELS "${ARG_LABELS}")
+    string(APPEND extra " LABELS \"${ARG_LABELS}\"")
   endif()
   if(ARG_FIXTURES)
-    list(APPEND props FIXTURES_REQUIRED "${ARG_FIXTURES}")
+    string(APPEND extra " FIXTURES_REQUIRED \"${ARG_FIXTURES}\"")
   endif()
-  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES ${props})
-  # ENVIRONMENT is a list, and gtest_discover_tests flattens lists in PROPERTIES (only the first
-  # variable would survive), so it is set by a script ctest runs after the discovered tests.
-  set(env_script ${CMAKE_CURRENT_BINARY_DIR}/${name}_environment.cmake)
   file(WRITE ${env_script}
        "if(${name}_TESTS)\n"
-       "  set_tests_properties(\${${name}_TESTS} PROPERTIES ENVIRONMENT \"LEDGER_TEST_STATE_DIR=${CMAKE_BINARY_DIR}/test-state;LEDGER_BIN=${CMAKE_BINARY_DIR}/cli/ledger;LEDGER_SOURCE_DIR=${PROJECT_SOURCE_DIR}\")\n"
+       "  set_tests_properties(\${${name}_TESTS} PROPERTIES ENVIRONMENT \"${env}\"${extra})\n"
        "endif()\n")
   set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${env_script})
 endfunction()

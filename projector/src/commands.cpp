@@ -12,16 +12,18 @@
 #include <pqxx/pqxx>
 
 #include "ledger/projector/books.hpp"
+#include "ledger/projector/metrics.hpp"
 #include "ledger/projector/projector.hpp"
 #include "ledger/schema/database_options.hpp"
 #include "ledger/schema/migrator.hpp"
+#include "up_monitor.hpp"
 
 namespace ledger::projector {
 namespace {
 
 std::atomic<bool> g_stop{false};
 
-extern "C" void on_stop_signal(int /*signal*/) { g_stop.store(true); }
+extern "C" void on_project_stop_signal(int /*signal*/) { g_stop.store(true); }
 
 struct ProjectCommand {
   ProjectorOptions options;
@@ -29,7 +31,43 @@ struct ProjectCommand {
   schema::DatabaseOptions database;
   bool migrate = false;
   bool verbose = false;
+  int metrics_port = -1;  // -1: no HTTP server; 0: any free port
+  std::string metrics_host = "127.0.0.1";
 };
+
+// /healthz and /metrics for one projector, fed as in `ledger up`: counts per batch from an
+// extension, lag and committed offsets from a monitor thread that asks Kafka and PostgreSQL.
+struct ProjectMetrics {
+  MetricsRegistry registry;
+  ProjectorMetrics metrics{registry};
+  up::MetricsExtension extension{metrics};
+  std::unique_ptr<MetricsServer> server;
+  std::unique_ptr<up::PositionMonitor> monitor;
+};
+
+std::unique_ptr<ProjectMetrics> start_metrics(const ProjectCommand& command) {
+  if (command.metrics_port < 0) return nullptr;
+  auto served = std::make_unique<ProjectMetrics>();
+  served->server = std::make_unique<MetricsServer>(
+      served->registry, &served->metrics,
+      MetricsServerOptions{command.metrics_host, command.metrics_port});
+  served->server->start();
+  up::MonitorOptions monitor;
+  monitor.kafka = command.options.kafka;
+  std::string error;
+  if (const auto brokers = producer::resolve_brokers(command.options.kafka, error)) {
+    monitor.kafka.brokers = *brokers;
+  }
+  monitor.db_uri = command.options.db_uri;
+  monitor.schema = command.options.schema;
+  monitor.group = command.options.group;
+  served->monitor = std::make_unique<up::PositionMonitor>(served->metrics, monitor);
+  served->monitor->start();
+  spdlog::info("project: metrics http://{}:{}/metrics  health http://{}:{}/healthz",
+               command.metrics_host, served->server->port(), command.metrics_host,
+               served->server->port());
+  return served;
+}
 
 bool run_migrations(const std::string& uri, const std::string& schema_name) {
   pqxx::connection connection(uri);
@@ -59,12 +97,14 @@ int run_project(ProjectCommand& command) {
   command.options.db_uri = *uri;
   command.options.schema = command.database.schema;
   if (command.migrate && !run_migrations(*uri, command.database.schema)) return EXIT_FAILURE;
-  std::signal(SIGINT, on_stop_signal);
-  std::signal(SIGTERM, on_stop_signal);
+  std::signal(SIGINT, on_project_stop_signal);
+  std::signal(SIGTERM, on_project_stop_signal);
   spdlog::info("project: group '{}', topic '{}', schema '{}', database {}", command.options.group,
                command.options.kafka.topic, command.options.schema,
                schema::redact_database_uri(*uri));
+  const std::unique_ptr<ProjectMetrics> served = start_metrics(command);
   Projector projector(command.options);
+  if (served) projector.add_extension(&served->extension);
   const auto extensions = make_standard_extensions(command.extensions);
   for (const auto& extension : extensions) projector.add_extension(extension.get());
   const ProjectorStats stats = projector.run(g_stop);
@@ -95,6 +135,12 @@ void add_commands(CLI::App& app, int& exit_code) {
       ->capture_default_str()
       ->check(CLI::Range(1, 60'000));
   add_extension_options(*sub, command->extensions);
+  sub->add_option("--metrics-port", command->metrics_port,
+                  "Serve /metrics and /healthz on this port (0: any free port; default: none)")
+      ->check(CLI::Range(0, 65535));
+  sub->add_option("--metrics-host", command->metrics_host,
+                  "Address the metrics server binds (0.0.0.0 in containers)")
+      ->capture_default_str();
   sub->add_flag("--migrate", command->migrate, "Apply pending migrations first");
   sub->add_flag("--exit-at-end", command->options.exit_at_end,
                 "Stop once caught up with the end of every assigned partition");
