@@ -56,7 +56,14 @@ google::protobuf::Timestamp now_timestamp() {
   return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(since_epoch_us);
 }
 
-Persistence to_persistence(RdKafka::Message::Status status) {
+// librdkafka's status, with one correction: librdkafka 2.0.2 was seen (PublisherBrokerRestart)
+// reporting NOT_PERSISTED for "Message timed out" messages that the broker had in fact written
+// when it went down mid-request. A timed-out message may have been written, so it is reported
+// possibly_persisted: resending it with the same event_id is harmless, losing it is not.
+Persistence to_persistence(RdKafka::Message::Status status, RdKafka::ErrorCode error) {
+  if (error == RdKafka::ERR__MSG_TIMED_OUT && status != RdKafka::Message::MSG_STATUS_PERSISTED) {
+    return Persistence::possibly_persisted;
+  }
   switch (status) {
     case RdKafka::Message::MSG_STATUS_PERSISTED:
       return Persistence::persisted;
@@ -76,7 +83,7 @@ class DeliveryReports : public RdKafka::DeliveryReportCb {
     if (!pending) return;  // not one of ours: every publish() passes its PendingDelivery
     DeliveryReport& report = pending->report;
     report.error_code = static_cast<int>(message.err());
-    report.persistence = to_persistence(message.status());
+    report.persistence = to_persistence(message.status(), message.err());
     if (message.err() != RdKafka::ERR_NO_ERROR) {
       report.error = RdKafka::err2str(message.err());
       const std::string detail = message.errstr();
