@@ -4,11 +4,13 @@
 // must ride both out (never exit), and the tables at the end must equal those of an
 // uninterrupted run over the same topic: nothing lost, nothing doubled.
 #include <gtest/gtest.h>
+#include <librdkafka/rdkafka.h>
 
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 #include <thread>
 
 #include "guarantees_support.hpp"
@@ -26,12 +28,39 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr const char* kTopic = "guarantees.outage";
+constexpr int kPartitions = 3;
 
 std::string first_line(const std::string& path) {
   std::ifstream in(path);
   std::string line;
   std::getline(in, line);
   return line;
+}
+
+// Records in the topic: the sum of its partitions' high watermarks. A producer whose delivery
+// failed while the broker went down resends, and librdkafka may have written the first copy
+// too, so the log can hold more records than the producer planned; the projector must commit
+// exactly the log (its duplicates are changed nothing by event_id).
+std::int64_t topic_end_offsets_sum(const std::string& bootstrap, int partitions) {
+  char errstr[512];
+  rd_kafka_conf_t* conf = rd_kafka_conf_new();
+  rd_kafka_conf_set(conf, "bootstrap.servers", bootstrap.c_str(), errstr, sizeof errstr);
+  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, errstr, sizeof errstr);
+  if (rk == nullptr) throw std::runtime_error(errstr);
+  std::int64_t sum = 0;
+  for (int partition = 0; partition < partitions; ++partition) {
+    std::int64_t low = 0;
+    std::int64_t high = 0;
+    const rd_kafka_resp_err_t err =
+        rd_kafka_query_watermark_offsets(rk, kTopic, partition, &low, &high, 10'000);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      rd_kafka_destroy(rk);
+      throw std::runtime_error(std::string("watermarks: ") + rd_kafka_err2str(err));
+    }
+    sum += high;
+  }
+  rd_kafka_destroy(rk);
+  return sum;
 }
 
 double since(Clock::time_point start) {
@@ -54,7 +83,7 @@ class PrivateServices {
   int start_broker() {
     return run_ledger({"broker", "start", "--state-dir", dir_, "--port",
                        std::to_string(LEDGER_GUARANTEES_KAFKA_PORT), "-t", kTopic, "--partitions",
-                       "3", "--detach"},
+                       std::to_string(kPartitions), "--detach"},
                       log(), 240'000);
   }
   int stop_broker() { return run_ledger({"broker", "stop", "--state-dir", dir_}, log(), 90'000); }
@@ -130,7 +159,7 @@ TEST(OutageTest, BrokerRestartAndPostgresRestartLoseAndDoubleNothing) {
   rename_group(uri, "expected", group + "-reference", group);
   EXPECT_EQ(compare(uri, "expected", "ledger"), "");
   EXPECT_EQ(duplicate_keys(uri, "ledger"), 0);
-  EXPECT_EQ(committed_sum(uri, "ledger", group), total);
+  EXPECT_EQ(committed_sum(uri, "ledger", group), topic_end_offsets_sum(bootstrap, kPartitions));
   std::printf("%.1f s: compared with the uninterrupted run\n", since(start));
 }
 
