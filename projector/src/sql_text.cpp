@@ -1,7 +1,9 @@
 #include "sql_text.hpp"
 
 #include <fmt/format.h>
-#include <google/protobuf/util/json_util.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
 
 namespace ledger::projector {
 namespace {
@@ -78,11 +80,66 @@ std::string int_array(const std::vector<std::int64_t>& values) {
   return out;
 }
 
+namespace {
+
+// google.protobuf.Value -> JSON as protobuf's JSON printer writes it (integral numbers without a
+// fraction), built directly: the reflection-based printer cost ~10 us per Struct, a third of a
+// rebuild's time for signals. Returns false for NaN or infinity, which JSON cannot hold.
+bool value_json(const google::protobuf::Value& value, nlohmann::json& out);
+
+bool struct_fields_json(const google::protobuf::Struct& value, nlohmann::json& out) {
+  out = nlohmann::json::object();
+  for (const auto& [key, field] : value.fields()) {
+    if (!value_json(field, out[key])) return false;
+  }
+  return true;
+}
+
+bool value_json(const google::protobuf::Value& value, nlohmann::json& out) {
+  using google::protobuf::Value;
+  switch (value.kind_case()) {
+    case Value::kNumberValue: {
+      const double number = value.number_value();
+      if (!std::isfinite(number)) return false;
+      constexpr double kExactIntegers = 9007199254740992.0;  // 2^53
+      if (std::trunc(number) == number && std::fabs(number) < kExactIntegers) {
+        out = static_cast<std::int64_t>(number);
+      } else {
+        out = number;
+      }
+      return true;
+    }
+    case Value::kStringValue:
+      out = value.string_value();
+      return true;
+    case Value::kBoolValue:
+      out = value.bool_value();
+      return true;
+    case Value::kStructValue:
+      return struct_fields_json(value.struct_value(), out);
+    case Value::kListValue:
+      out = nlohmann::json::array();
+      for (const Value& item : value.list_value().values()) {
+        out.push_back(nullptr);
+        if (!value_json(item, out.back())) return false;
+      }
+      return true;
+    case Value::kNullValue:
+    case Value::KIND_NOT_SET:
+      out = nullptr;
+      return true;
+  }
+  out = nullptr;
+  return true;
+}
+
+}  // namespace
+
 std::string struct_json(const google::protobuf::Struct& value) {
   if (value.fields().empty()) return "{}";
-  std::string out;
-  if (!google::protobuf::util::MessageToJsonString(value, &out).ok()) return "{}";
-  return out;
+  nlohmann::json json;
+  if (!struct_fields_json(value, json)) return "{}";
+  return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::optional<std::string> decimal_text(const std::string& wire) {
