@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <stdexcept>
 
 namespace ledger::projector {
 
@@ -44,7 +45,10 @@ std::map<std::int32_t, std::int64_t> BatchRunner::commit_records(std::span<const
     advance.next = std::max(advance.next, records[i].offset + 1);
   }
   const std::span<const DecodedEvent> events(decoded_.data(), records.size());
-  state_.clear();
+  if (retained_state_lost_) {
+    throw std::logic_error("an earlier batch failed: the retained projection state is unusable");
+  }
+  if (!retain_state_) state_.clear();
   keys_.clear();
   rows_.clear();
   for (const auto& [partition, offset] : archived_next_) {
@@ -52,21 +56,27 @@ std::map<std::int32_t, std::int64_t> BatchRunner::commit_records(std::span<const
   }
   using Clock = std::chrono::steady_clock;
   const auto t0 = Clock::now();
+  retained_state_lost_ = retain_state_;  // until the commit succeeded
   pqxx::work tx(store_.connection());
   store_.advance_offsets(tx, advances);
   collect_keys(events, keys_);
-  store_.load_state(tx, keys_, state_);
+  if (!retain_state_) store_.load_state(tx, keys_, state_);
   for (ProjectionExtension* extension : extensions_) {
     extension->reset();
     extension->load(tx, keys_);
   }
   const auto t1 = Clock::now();
   apply_batch(events, state_, rows_, extensions_);
+  if (!archive_written_below_.empty()) skip_archive_written_elsewhere();
   const auto t2 = Clock::now();
   store_.write_rows(tx, rows_, state_);
   for (ProjectionExtension* extension : extensions_) extension->write(tx);
   const auto t3 = Clock::now();
   tx.commit();
+  if (retain_state_) {
+    state_.settle();
+    retained_state_lost_ = false;
+  }
   const auto t4 = Clock::now();
   const auto ms = [](Clock::duration d) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
@@ -91,6 +101,13 @@ std::map<std::int32_t, std::int64_t> BatchRunner::commit_records(std::span<const
       "{} duplicates",
       records.size(), rows_.projected, rows_.rejects.size(), rows_.parked.size(), rows_.duplicates);
   return committed;
+}
+
+void BatchRunner::skip_archive_written_elsewhere() {
+  std::erase_if(rows_.archive, [this](const DecodedEvent* event) {
+    const auto found = archive_written_below_.find(event->record.partition);
+    return found != archive_written_below_.end() && event->record.offset < found->second;
+  });
 }
 
 void BatchRunner::log_rejects() const {

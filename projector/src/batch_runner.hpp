@@ -24,6 +24,16 @@ class BatchRunner {
   void add_extension(ProjectionExtension* extension) { extensions_.push_back(extension); }
   // Per partition: offsets below this are already archived (see ProjectionState).
   void set_archived_next(const std::map<std::int32_t, std::int64_t>& next);
+  // For the only writer of a schema that started empty (a rebuild): the projection state stays
+  // in memory across batches instead of being read back per batch (the rows it would read are
+  // the ones this runner wrote). A batch that fails leaves that state unusable: later calls
+  // throw std::logic_error.
+  void set_retain_state(bool retain) { retain_state_ = retain; }
+  // Per partition: the archive rows of records below this offset are written by someone else (a
+  // rebuild copies them from the live archive); this runner writes the archive rows from there.
+  void set_archive_written_below(const std::map<std::int32_t, std::int64_t>& below) {
+    archive_written_below_ = below;
+  }
 
   // All of `messages` in one transaction; on success tells `consumer` the new offsets.
   // Throws FencedError or pqxx errors (nothing committed).
@@ -44,17 +54,21 @@ class BatchRunner {
   void commit_write_failed(const Record& record, const std::optional<std::int64_t>& expected,
                            const std::string& error);
   void log_rejects() const;
+  void skip_archive_written_elsewhere();
 
   const ProjectorOptions& options_;
   Store& store_;
   std::vector<ProjectionExtension*> extensions_;
   std::map<std::int32_t, std::int64_t> archived_next_;
+  std::map<std::int32_t, std::int64_t> archive_written_below_;
   std::vector<Record> records_;
   std::vector<DecodedEvent> decoded_;
   ProjectionState state_;
   BatchKeys keys_;
   BatchRows rows_;
   ProjectorStats stats_;
+  bool retain_state_ = false;
+  bool retained_state_lost_ = false;
 };
 
 // The Record view of a librdkafka message (bytes stay owned by the message).

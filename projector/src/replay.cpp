@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <future>
 #include <set>
 #include <stdexcept>
 
@@ -52,8 +53,10 @@ ProjectorOptions with_schema(ProjectorOptions options, const std::string& schema
 // One rebuild: the writer side (Store + BatchRunner on the target schema) and the position.
 class Rebuild {
  public:
-  Rebuild(const ReplayOptions& options, const std::string& target)
+  Rebuild(const ReplayOptions& options, const std::string& target,
+          std::vector<replay_schema::DeferredIndex> deferred)
       : options_(options),
+        deferred_(std::move(deferred)),
         writer_options_(with_schema(options.projector, target)),
         store_(writer_options_),
         runner_(writer_options_, store_),
@@ -61,6 +64,8 @@ class Rebuild {
     store_.connect();
     // The rebuild can always be redone: it does not need to wait for WAL flushes per batch.
     pqxx::nontransaction(store_.connection()).exec0("SET synchronous_commit TO off");
+    // The rebuild is the only writer of its schema, which started empty.
+    runner_.set_retain_state(true);
     for (ProjectionExtension* extension : options.extensions) runner_.add_extension(extension);
   }
 
@@ -74,7 +79,10 @@ class Rebuild {
     }
     source.start(next_, to);
     report(phase);
+    double read_s = 0;
+    auto read_start = Clock::now();
     while (!stop.load() && source.next_batch(records_, options_.projector.batch_events_max, stop)) {
+      read_s += std::chrono::duration<double>(Clock::now() - read_start).count();
       const std::span<const Record> batch = filter_as_of();
       done_ += static_cast<std::int64_t>(records_.size());
       if (!batch.empty()) {
@@ -85,7 +93,24 @@ class Rebuild {
         ++batches_;
       }
       report(phase);
+      read_start = Clock::now();
     }
+    spdlog::debug("replay: {} pass: {:.2f} s reading the source", phase, read_s);
+    if (!stop.load()) {
+      finish_archive_copy();
+      build_deferred_indexes();
+    }
+  }
+
+  // Archive rows below `below` are copied from the live archive on a second session while this
+  // rebuild projects (see replay_schema::copy_archive); the rebuild writes the rest.
+  void copy_archive_from(const std::string& live, const OffsetMap& below) {
+    if (below.empty()) return;
+    runner_.set_archive_written_below(below);
+    archive_copy_ = std::async(std::launch::async, [this, live, below] {
+      return replay_schema::copy_archive(options_.projector.db_uri, live, writer_options_.schema,
+                                         options_.projector.kafka.topic, below);
+    });
   }
 
   const OffsetMap& next() const { return next_; }
@@ -93,6 +118,8 @@ class Rebuild {
   std::int64_t batches() const { return batches_; }
   double seconds() const { return std::chrono::duration<double>(Clock::now() - started_).count(); }
   const ProjectorStats& stats() const { return runner_.stats(); }
+  double index_seconds() const { return index_seconds_; }
+  int indexes_built() const { return indexes_built_; }
 
  private:
   // kAsOf: per partition, drops records from the first one that occurred after the cut on.
@@ -111,12 +138,41 @@ class Rebuild {
     return kept_;
   }
 
+  void finish_archive_copy() {
+    if (!archive_copy_.valid()) return;
+    const auto started = Clock::now();
+    report("archive");
+    const std::int64_t rows = archive_copy_.get();
+    spdlog::info("replay: copied {} archive rows from the live archive (waited {:.1f} s)", rows,
+                 std::chrono::duration<double>(Clock::now() - started).count());
+  }
+
+  // After the first pass: the indexes the bulk load went without (later passes maintain them).
+  void build_deferred_indexes() {
+    if (deferred_.empty()) return;
+    const auto started = Clock::now();
+    const std::size_t count = deferred_.size();
+    spdlog::info("replay: creating {} indexes over {} sessions", count,
+                 options_.index_build_connections);
+    report("indexes");
+    replay_schema::build_indexes(options_.projector.db_uri, std::move(deferred_),
+                                 options_.index_build_connections, nullptr);
+    deferred_.clear();
+    indexes_built_ = static_cast<int>(count);
+    index_seconds_ = std::chrono::duration<double>(Clock::now() - started).count();
+    spdlog::info("replay: created {} indexes in {:.1f} s", count, index_seconds_);
+  }
+
   void report(const char* phase) {
     if (!options_.progress) return;
     options_.progress(ReplayProgress{phase, done_, total_, seconds()});
   }
 
   const ReplayOptions& options_;
+  std::vector<replay_schema::DeferredIndex> deferred_;
+  std::future<std::int64_t> archive_copy_;
+  double index_seconds_ = 0.0;
+  int indexes_built_ = 0;
   ProjectorOptions writer_options_;
   Store store_;
   BatchRunner runner_;
@@ -131,6 +187,15 @@ class Rebuild {
   std::int64_t total_ = 0;
   std::int64_t batches_ = 0;
 };
+
+// A rebuild that becomes (or stands beside) the live schema takes the live archive's rows
+// instead of writing them again: the archive is the record of what the ledger received and
+// when, not a projection. An --as-of copy and a --verify rebuild write their own (the first
+// stops at the cut; the second checks the archive writer too).
+bool copies_archive(const ReplayOptions& options, pqxx::connection& admin) {
+  return (options.mode == ReplayMode::kSwap || options.mode == ReplayMode::kBuild) &&
+         replay_schema::schema_exists(admin, options.projector.schema);
+}
 
 std::unique_ptr<ReplayLogSource> make_source(const ReplayOptions& options) {
   if (options.source == ReplaySource::kArchive) {
@@ -204,14 +269,23 @@ ReplayResult run_replay(const ReplayOptions& options, const std::atomic<bool>& s
     throw std::runtime_error("live schema '" + live + "' does not exist (run ledger migrate)");
   }
   replay_schema::create_target(admin, result.target_schema);
+  std::vector<replay_schema::DeferredIndex> deferred =
+      replay_schema::defer_indexes(admin, result.target_schema);
   spdlog::info("replay: rebuilding into schema '{}' from the {}", result.target_schema,
                options.source == ReplaySource::kArchive ? "event archive" : "Kafka topic");
   std::unique_ptr<ReplayLogSource> source = make_source(options);
-  Rebuild rebuild(options, result.target_schema);
+  Rebuild rebuild(options, result.target_schema, std::move(deferred));
   if (options.mode == ReplayMode::kVerify) {
     result.differences = verify(options, rebuild, *source, admin, result.target_schema, stop);
   } else {
-    rebuild.pass(*source, source->end_offsets(), "rebuild", stop);
+    const OffsetMap first_ends = source->end_offsets();
+    if (copies_archive(options, admin)) {
+      std::vector<std::int32_t> partitions;
+      for (const auto& [partition, end] : first_ends) partitions.push_back(partition);
+      rebuild.copy_archive_from(live, replay_schema::archived_next(
+                                          admin, live, options.projector.kafka.topic, partitions));
+    }
+    rebuild.pass(*source, first_ends, "rebuild", stop);
     for (int round = 0;
          options.mode == ReplayMode::kSwap && round < options.catch_up_rounds_max && !stop.load();
          ++round) {
@@ -225,6 +299,8 @@ ReplayResult run_replay(const ReplayOptions& options, const std::atomic<bool>& s
   result.seconds = rebuild.seconds();
   result.end_offsets = rebuild.next();
   result.stats = rebuild.stats();
+  result.index_seconds = rebuild.index_seconds();
+  result.indexes_built = rebuild.indexes_built();
   result.stopped = stop.load();
   if (result.stopped) return result;
   if (options.mode == ReplayMode::kSwap) {

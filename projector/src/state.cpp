@@ -50,6 +50,18 @@ void ProjectionState::clear() {
   processed_event_ids.clear();
 }
 
+void ProjectionState::settle() {
+  for (auto& [key, order] : orders) order.dirty = false;
+  for (auto& [key, stream] : streams) {
+    if (!stream.dirty) continue;
+    stream.exists = true;
+    stream.events_added = 0;
+    stream.gaps_added = 0;
+    stream.duplicates_added = 0;
+    stream.dirty = false;
+  }
+}
+
 void BatchKeys::clear() {
   agent_ids.clear();
   orders.clear();

@@ -52,6 +52,20 @@ void project_live(const std::string& topic, const std::string& uri, const std::s
   projector.run_until_caught_up(kTimeoutMs);
 }
 
+// Every index of `schema` (partitions' too) as "table: definition", the schema name removed.
+std::vector<std::string> index_definitions(const std::string& uri, const std::string& schema) {
+  pqxx::connection connection(uri);
+  pqxx::read_transaction tx(connection);
+  std::vector<std::string> definitions;
+  for (const pqxx::row& row : tx.exec_params(
+           "SELECT tablename || ': ' || replace(indexdef, quote_ident(schemaname) || '.', '') "
+           "FROM pg_indexes WHERE schemaname = $1 ORDER BY 1",
+           schema)) {
+    definitions.emplace_back(row[0].c_str());
+  }
+  return definitions;
+}
+
 ReplayResult replay(ReplayOptions options, const std::atomic<bool>& stop) {
   Extensions extensions;
   options.extensions = extensions.raw();
@@ -92,6 +106,16 @@ TEST(Replay, KafkaAndArchiveRebuildsEqualTheLiveTablesRowForRow) {
   pqxx::connection connection(uri);
   const auto kafka_diff = compare_schemas(connection, "ledger", "rebuild_kafka");
   EXPECT_TRUE(kafka_diff.empty()) << describe_differences(kafka_diff);
+  // The rebuild loads without its indexes and creates them afterwards: the same ones as the
+  // migrations made, partitions included.
+  EXPECT_GT(kafka.indexes_built, 20);
+  EXPECT_EQ(index_definitions(uri, "rebuild_kafka"), index_definitions(uri, "ledger"));
+  // The archive rows are the live archive's (copied inside PostgreSQL), received_at included.
+  EXPECT_EQ(count(uri,
+                  "SELECT count(*) FROM ledger.event_archive l JOIN rebuild_kafka.event_archive r "
+                  "USING (kafka_topic, kafka_partition, kafka_offset) "
+                  "WHERE l.received_at = r.received_at AND l.payload = r.payload"),
+            static_cast<std::int64_t>(records.size()));
 
   ReplayOptions from_archive =
       replay_options(topic, uri, ReplayMode::kBuild, ReplaySource::kArchive);

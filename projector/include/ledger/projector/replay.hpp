@@ -78,6 +78,9 @@ struct ReplayOptions {
   int verify_attempts_max = 5;
   // Differences reported per table at most (counts are exact).
   int differences_per_table_max = 20;
+  // The rebuild loads its tables without their secondary indexes and creates them after the
+  // first pass over this many sessions at once.
+  int index_build_connections = 2;
   // Same extensions as the live projector (not owned; must outlive run_replay).
   std::vector<ProjectionExtension*> extensions;
   // Called after every batch and at phase changes (from the calling thread); may be empty.
@@ -91,6 +94,8 @@ struct ReplayResult {
   std::int64_t batches = 0;
   double seconds = 0.0;  // rebuild time (first pass and catch-up), swap excluded
   double swap_ms = 0.0;
+  double index_seconds = 0.0;  // creating the deferred indexes (part of `seconds`)
+  int indexes_built = 0;
   std::map<std::int32_t, std::int64_t> end_offsets;  // where the rebuild stopped, per partition
   ProjectorStats stats;
   std::vector<TableDifference> differences;  // kVerify

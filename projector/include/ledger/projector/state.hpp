@@ -101,6 +101,9 @@ struct ProjectionState {
   std::unordered_map<std::int32_t, std::int64_t> archived_next_offset;
 
   void clear();
+  // After the batch's rows were committed, for a state kept across batches (a rebuild's single
+  // writer): nothing is dirty any more, every stream has its row and no pending increments.
+  void settle();
 };
 
 // The keys a batch touches; the loader reads exactly these.
