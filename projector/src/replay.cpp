@@ -103,13 +103,25 @@ class Rebuild {
   }
 
   // Archive rows below `below` are copied from the live archive on a second session while this
-  // rebuild projects (see replay_schema::copy_archive); the rebuild writes the rest.
+  // rebuild projects (see replay_schema::copy_archive); the rebuild writes the rest. That session
+  // then creates the archive's indexes, still while the rebuild projects (the rebuild's own
+  // archive rows, if any, wait for them).
   void copy_archive_from(const std::string& live, const OffsetMap& below) {
     if (below.empty()) return;
     runner_.set_archive_written_below(below);
-    archive_copy_ = std::async(std::launch::async, [this, live, below] {
-      return replay_schema::copy_archive(options_.projector.db_uri, live, writer_options_.schema,
-                                         options_.projector.kafka.topic, below);
+    std::vector<replay_schema::DeferredIndex> archive_indexes;
+    std::erase_if(deferred_, [&](const replay_schema::DeferredIndex& index) {
+      if (index.table_name != "event_archive") return false;
+      archive_indexes.push_back(index);
+      return true;
+    });
+    archive_copy_ = std::async(std::launch::async, [this, live, below, archive_indexes] {
+      const std::int64_t rows =
+          replay_schema::copy_archive(options_.projector.db_uri, live, writer_options_.schema,
+                                      options_.projector.kafka.topic, below);
+      replay_schema::build_indexes(options_.projector.db_uri, archive_indexes, 1, nullptr);
+      archive_indexes_built_ = static_cast<int>(archive_indexes.size());
+      return rows;
     });
   }
 
@@ -143,6 +155,7 @@ class Rebuild {
     const auto started = Clock::now();
     report("archive");
     const std::int64_t rows = archive_copy_.get();
+    indexes_built_ += archive_indexes_built_;
     spdlog::info("replay: copied {} archive rows from the live archive (waited {:.1f} s)", rows,
                  std::chrono::duration<double>(Clock::now() - started).count());
   }
@@ -158,7 +171,7 @@ class Rebuild {
     replay_schema::build_indexes(options_.projector.db_uri, std::move(deferred_),
                                  options_.index_build_connections, nullptr);
     deferred_.clear();
-    indexes_built_ = static_cast<int>(count);
+    indexes_built_ += static_cast<int>(count);
     index_seconds_ = std::chrono::duration<double>(Clock::now() - started).count();
     spdlog::info("replay: created {} indexes in {:.1f} s", count, index_seconds_);
   }
@@ -171,6 +184,7 @@ class Rebuild {
   const ReplayOptions& options_;
   std::vector<replay_schema::DeferredIndex> deferred_;
   std::future<std::int64_t> archive_copy_;
+  int archive_indexes_built_ = 0;  // by archive_copy_'s thread, read after get()
   double index_seconds_ = 0.0;
   int indexes_built_ = 0;
   ProjectorOptions writer_options_;

@@ -63,7 +63,7 @@ std::vector<DeferredIndex> defer_indexes(pqxx::connection& connection, const std
   const pqxx::result result = tx.exec_params(
       "SELECT quote_ident(n.nspname) || '.' || quote_ident(t.relname), ix.relname, "
       "       c.conname, pg_get_indexdef(i.indexrelid), pg_get_constraintdef(c.oid), "
-      "       quote_ident(n.nspname) || '.' || quote_ident(ix.relname) "
+      "       quote_ident(n.nspname) || '.' || quote_ident(ix.relname), t.relname "
       "  FROM pg_index i "
       "  JOIN pg_class ix ON ix.oid = i.indexrelid "
       "  JOIN pg_class t ON t.oid = i.indrelid "
@@ -78,6 +78,7 @@ std::vector<DeferredIndex> defer_indexes(pqxx::connection& connection, const std
     DeferredIndex index;
     index.table = row[0].c_str();
     index.name = row[1].c_str();
+    index.table_name = row[6].c_str();
     if (!row[2].is_null()) {
       const std::string constraint = tx.quote_name(row[2].c_str());
       index.drop_sql = "ALTER TABLE " + index.table + " DROP CONSTRAINT " + constraint;

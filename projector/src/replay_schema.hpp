@@ -19,6 +19,7 @@ void create_target(pqxx::connection& connection, const std::string& target);
 // again afterwards: one sort per index instead of one btree insert per row.
 struct DeferredIndex {
   std::string table;       // schema-qualified, quoted
+  std::string table_name;  // as in the catalog
   std::string name;        // the index (or its constraint's) name, for messages
   std::string drop_sql;    // DROP INDEX ... | ALTER TABLE ... DROP CONSTRAINT ...
   std::string create_sql;  // CREATE [UNIQUE] INDEX ... | ALTER TABLE ... ADD CONSTRAINT ...

@@ -50,7 +50,7 @@ enum class ReplaySource { kKafka, kArchive };
 enum class ReplayMode { kSwap, kAsOf, kVerify, kBuild };
 
 struct ReplayProgress {
-  std::string phase;              // "rebuild", "catch-up", "verify", "swap"
+  std::string phase;              // "rebuild", "catch-up", "archive", "indexes", "verify", "swap"
   std::int64_t events_done = 0;   // records written to the rebuild so far
   std::int64_t events_total = 0;  // records up to the end offsets captured at start (0: unknown)
   double seconds = 0.0;           // since the rebuild started
