@@ -119,6 +119,31 @@ TEST_F(RejectsTest, EveryReasonIsRecordedAndTheStreamContinues) {
             h.value("SELECT max(kafka_offset) + 1 FROM event_archive"));
 }
 
+// Valid by the contract but refused by PostgreSQL (text cannot hold a NUL byte): the batch is
+// retried one event at a time and that event alone becomes a write_failed reject.
+TEST_F(RejectsTest, AnEventPostgresRefusesIsAWriteFailedRejectAndTheStreamContinues) {
+  good();
+  Event refused = h.make(Event::kDecisionMade);
+  refused.mutable_decision_made()->set_reasoning(std::string("before\0after", 12));
+  bad_then_good(refused);
+  const ProjectorStats stats = h.project();
+  EXPECT_EQ(stats.write_failures, 1);
+  EXPECT_EQ(stats.events_rejected, 1);
+  EXPECT_EQ(h.rows("kafka_offset, event_type, event_id, agent_id, reason, event_json IS NULL",
+                   "rejects"),
+            std::vector<std::string>{"1|undecodable|NULL|NULL|write_failed|true"});
+  EXPECT_NE(h.value("SELECT details FROM rejects"), "");
+  EXPECT_EQ(h.value("SELECT payload = decode('" + hex(refused.SerializeAsString()) +
+                    "', 'hex') FROM rejects"),
+            "t");
+  EXPECT_EQ(h.count("decisions"), 0);
+  EXPECT_EQ(h.count("event_archive"), 3);
+  for (const std::string& id : good_ids) {
+    EXPECT_EQ(h.count("heartbeats WHERE event_id = '" + id + "'"), 1) << id;
+  }
+  EXPECT_EQ(h.value("SELECT next_offset FROM consumer_offsets"), "3");
+}
+
 TEST_F(RejectsTest, UnknownPayloadIsParkedNotRejected) {
   Event newer = h.make(Event::kAgentHeartbeat);
   newer.clear_agent_heartbeat();
