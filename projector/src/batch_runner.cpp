@@ -135,17 +135,37 @@ void BatchRunner::run_isolated(const std::vector<MessagePtr>& messages, Consumer
     const auto found = consumer.expected().find(record.partition);
     if (found == consumer.expected().end()) throw FencedError("partition not assigned");
     if (found->second && *found->second > record.offset) continue;  // already committed
-    const std::optional<std::int64_t> expected = found->second;
-    try {
-      const auto committed = commit_records(std::span<const Record>(&record, 1),
-                                            StoredOffsets{{record.partition, expected}});
-      consumer.note_committed(record.partition, committed.at(record.partition));
-    } catch (const pqxx::sql_error& e) {
-      const std::string state = e.sqlstate();
-      if (state.empty() || state.rfind("08", 0) == 0 || state.rfind("57", 0) == 0) throw;
-      commit_write_failed(record, expected, e.what());
-      consumer.note_committed(record.partition, record.offset + 1);
-    }
+    consumer.note_committed(record.partition, commit_one(record, found->second));
+  }
+}
+
+std::map<std::int32_t, std::int64_t> BatchRunner::commit_isolated(std::span<const Record> records,
+                                                                  StoredOffsets expected) {
+  if (retain_state_) {
+    throw std::logic_error("commit_isolated needs the state read per batch (set_retain_state)");
+  }
+  std::map<std::int32_t, std::int64_t> committed;
+  for (const Record& record : records) {
+    const auto found = expected.find(record.partition);
+    if (found == expected.end()) throw FencedError("partition not assigned");
+    if (found->second && *found->second > record.offset) continue;  // already committed
+    const std::int64_t next = commit_one(record, found->second);
+    found->second = next;
+    committed[record.partition] = next;
+  }
+  return committed;
+}
+
+std::int64_t BatchRunner::commit_one(const Record& record,
+                                     const std::optional<std::int64_t>& expected) {
+  try {
+    return commit_records(std::span<const Record>(&record, 1),
+                          StoredOffsets{{record.partition, expected}})
+        .at(record.partition);
+  } catch (const pqxx::sql_error& e) {
+    if (is_transient(e)) throw;
+    commit_write_failed(record, expected, e.what());
+    return record.offset + 1;
   }
 }
 
@@ -164,6 +184,7 @@ void BatchRunner::commit_write_failed(const Record& record,
   rows_.archive.push_back(&event);
   std::string detail = error.substr(0, error.find('\n'));
   rows_.rejects.push_back(RejectRow{&event, RejectReason::kWriteFailed, detail});
+  if (!archive_written_below_.empty()) skip_archive_written_elsewhere();
   pqxx::work tx(store_.connection());
   store_.advance_offsets(tx, {{record.partition, OffsetAdvance{expected, record.offset + 1}}});
   store_.write_rows(tx, rows_, state_);

@@ -27,8 +27,13 @@ class BatchRunner {
   // For the only writer of a schema that started empty (a rebuild): the projection state stays
   // in memory across batches instead of being read back per batch (the rows it would read are
   // the ones this runner wrote). A batch that fails leaves that state unusable: later calls
-  // throw std::logic_error.
-  void set_retain_state(bool retain) { retain_state_ = retain; }
+  // throw std::logic_error until this is called again (which forgets the state; false goes back
+  // to reading it per batch, from what was committed).
+  void set_retain_state(bool retain) {
+    retain_state_ = retain;
+    retained_state_lost_ = false;
+    state_.clear();
+  }
   // Per partition: the archive rows of records below this offset are written by someone else (a
   // rebuild copies them from the live archive); this runner writes the archive rows from there.
   void set_archive_written_below(const std::map<std::int32_t, std::int64_t>& below) {
@@ -42,6 +47,13 @@ class BatchRunner {
   // are refused is committed as a write_failed reject instead.
   void run_isolated(const std::vector<MessagePtr>& messages, Consumer& consumer);
 
+  // commit_records' fallback, usable without Kafka: one transaction per record (records the
+  // offsets in `expected` say are committed are skipped); a record whose rows PostgreSQL
+  // refuses is committed as a write_failed reject. Returns the new offsets. Transient errors
+  // and FencedError are thrown.
+  std::map<std::int32_t, std::int64_t> commit_isolated(std::span<const Record> records,
+                                                       StoredOffsets expected);
+
   // The core, usable without Kafka: commits `records` (log order) in one transaction, fenced by
   // `expected` (partition -> stored next offset, nullopt: no row). Returns the new offsets.
   std::map<std::int32_t, std::int64_t> commit_records(std::span<const Record> records,
@@ -51,6 +63,7 @@ class BatchRunner {
   const ProjectorStats& stats() const { return stats_; }
 
  private:
+  std::int64_t commit_one(const Record& record, const std::optional<std::int64_t>& expected);
   void commit_write_failed(const Record& record, const std::optional<std::int64_t>& expected,
                            const std::string& error);
   void log_rejects() const;

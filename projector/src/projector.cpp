@@ -15,16 +15,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Transient PostgreSQL failures: connection trouble, server shutting down, serialization and
-// deadlock aborts, resource limits. Retried after a reconnect/re-seek; everything else is a
-// data error the batch fallback isolates.
-bool is_transient(const pqxx::sql_error& error) {
-  const std::string state = error.sqlstate();
-  if (state.empty()) return true;  // no SQLSTATE: the connection itself failed
-  const std::string klass = state.substr(0, 2);
-  return klass == "08" || klass == "57" || klass == "53" || klass == "40" || state == "55P03";
-}
-
 }  // namespace
 
 class Projector::Impl {

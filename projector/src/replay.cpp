@@ -86,7 +86,7 @@ class Rebuild {
       const std::span<const Record> batch = filter_as_of();
       done_ += static_cast<std::int64_t>(records_.size());
       if (!batch.empty()) {
-        for (const auto& [partition, next] : runner_.commit_records(batch, expected_)) {
+        for (const auto& [partition, next] : commit(batch)) {
           expected_[partition] = next;
           next_[partition] = next;
         }
@@ -100,6 +100,24 @@ class Rebuild {
       finish_archive_copy();
       build_deferred_indexes();
     }
+  }
+
+  // A batch in one transaction; when PostgreSQL refuses it, as the live projector does: one
+  // transaction per event, a refused event becoming a write_failed reject. From then on the
+  // rebuild reads its state back per batch (the state it kept in memory included the refused
+  // batch), with its indexes created first.
+  std::map<std::int32_t, std::int64_t> commit(std::span<const Record> batch) {
+    try {
+      return runner_.commit_records(batch, expected_);
+    } catch (const pqxx::sql_error& e) {
+      if (is_transient(e)) throw;
+      spdlog::warn("replay: PostgreSQL refused a batch ({}); retrying it one event at a time",
+                   e.what());
+    }
+    finish_archive_copy();
+    build_deferred_indexes();
+    runner_.set_retain_state(false);
+    return runner_.commit_isolated(batch, expected_);
   }
 
   // Archive rows below `below` are copied from the live archive on a second session while this

@@ -39,6 +39,13 @@ std::string micros(const char* column) {
 
 }  // namespace
 
+bool is_transient(const pqxx::sql_error& error) {
+  const std::string state = error.sqlstate();
+  if (state.empty()) return true;  // no SQLSTATE: the connection itself failed
+  const std::string klass = state.substr(0, 2);
+  return klass == "08" || klass == "57" || klass == "53" || klass == "40" || state == "55P03";
+}
+
 Store::Store(const ProjectorOptions& options) : options_(options) {}
 
 bool Store::connected() const { return connection_ && connection_->is_open(); }

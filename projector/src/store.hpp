@@ -31,6 +31,11 @@ struct OffsetAdvance {
 };
 
 // Another projector moved the offsets: this one lost the partition and must not commit.
+// Transient PostgreSQL failures: connection trouble, server shutting down, serialization and
+// deadlock aborts, resource limits (retried after a reconnect). Everything else is a data error:
+// PostgreSQL refused what was written.
+bool is_transient(const pqxx::sql_error& error);
+
 class FencedError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;

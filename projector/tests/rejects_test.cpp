@@ -129,9 +129,9 @@ TEST_F(RejectsTest, AnEventPostgresRefusesIsAWriteFailedRejectAndTheStreamContin
   const ProjectorStats stats = h.project();
   EXPECT_EQ(stats.write_failures, 1);
   EXPECT_EQ(stats.events_rejected, 1);
-  EXPECT_EQ(h.rows("kafka_offset, event_type, event_id, agent_id, reason, event_json IS NULL",
-                   "rejects"),
-            std::vector<std::string>{"1|undecodable|NULL|NULL|write_failed|true"});
+  EXPECT_EQ(
+      h.rows("kafka_offset, event_type, event_id, agent_id, reason, event_json IS NULL", "rejects"),
+      std::vector<std::string>{"1|undecodable|NULL|NULL|write_failed|true"});
   EXPECT_NE(h.value("SELECT details FROM rejects"), "");
   EXPECT_EQ(h.value("SELECT payload = decode('" + hex(refused.SerializeAsString()) +
                     "', 'hex') FROM rejects"),

@@ -59,7 +59,8 @@ void inject_flip(const ledger::v1::Event& placed, const ledger::v1::Event& fill,
 
 }  // namespace
 
-std::vector<RawRecord> mixed_run(std::uint64_t seed, int events, int agents) {
+std::vector<RawRecord> mixed_run(std::uint64_t seed, int events, int agents,
+                                 bool refused_by_postgres) {
   producer::demo::SimulatorOptions options;
   options.seed = seed;
   options.agents = agents;
@@ -94,6 +95,13 @@ std::vector<RawRecord> mixed_run(std::uint64_t seed, int events, int agents) {
       bad.set_event_id(events::make_uuid_v7());
       bad.mutable_decision_made()->set_confidence("1.5");
       records.push_back(raw(bad));  // invalid field
+    }
+    if (refused_by_postgres && event.has_decision_made() && i >= events / 2) {
+      ledger::v1::Event refused = event;
+      refused.set_event_id(events::make_uuid_v7());
+      refused.mutable_decision_made()->set_reasoning(std::string("NUL \0 inside", 12));
+      records.push_back(raw(refused));  // refused by PostgreSQL
+      refused_by_postgres = false;
     }
     if (i % 97 == 0) {
       RawRecord garbage = records.back();

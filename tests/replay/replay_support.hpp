@@ -20,8 +20,11 @@ struct RawRecord {
 
 // `events` simulator events of `agents` agents, with injected every so often: the same bytes
 // again (duplicate), a fill for an unknown order, an overfill, a decision with confidence 1.5,
-// and bytes that are not an event. Deterministic for a seed.
-std::vector<RawRecord> mixed_run(std::uint64_t seed, int events, int agents);
+// and bytes that are not an event. With `refused_by_postgres`, once (half way) also a decision
+// whose reasoning holds a NUL byte: valid, but PostgreSQL refuses it (a write_failed reject).
+// Deterministic for a seed.
+std::vector<RawRecord> mixed_run(std::uint64_t seed, int events, int agents,
+                                 bool refused_by_postgres = false);
 
 // Produces `records` to `topic` (key = agent id, the record's timestamp) and flushes.
 void produce(const std::string& topic, const std::vector<RawRecord>& records);

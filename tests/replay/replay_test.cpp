@@ -81,9 +81,10 @@ std::int64_t count(const std::string& uri, const std::string& sql) {
 TEST(Replay, KafkaAndArchiveRebuildsEqualTheLiveTablesRowForRow) {
   const std::string topic = ledger::testing::create_topic("replay.equal", 3);
   const std::string uri = migrated_database("replay_equal");
-  const std::vector<RawRecord> records = mixed_run(11, 2500, 4);
+  const std::vector<RawRecord> records = mixed_run(11, 2500, 4, true);
   produce(topic, records);
   project_live(topic, uri, "ledger");
+  EXPECT_EQ(count(uri, "SELECT count(*) FROM ledger.rejects WHERE reason = 'write_failed'"), 1);
   // The run is mixed: rejects, duplicates, partial fills and undecodable bytes are all there.
   EXPECT_GT(count(uri, "SELECT count(*) FROM ledger.rejects WHERE reason = 'undecodable'"), 0);
   EXPECT_GT(count(uri, "SELECT count(*) FROM ledger.rejects WHERE reason LIKE 'fill_%'"), 0);
