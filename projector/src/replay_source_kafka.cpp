@@ -50,6 +50,9 @@ class KafkaSource : public ReplayLogSource {
   }
 
   OffsetMap end_offsets() override {
+    // Stop fetching first: a watermark query queues behind the broker's fetch long-poll
+    // (fetch.wait.max.ms) per partition otherwise; start() assigns again.
+    consumer_->unassign();
     OffsetMap ends;
     for (const std::int32_t partition : partitions()) {
       std::int64_t low = 0;
