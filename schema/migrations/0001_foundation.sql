@@ -62,6 +62,7 @@ DECLARE
   v_table text := format('%I.%I', current_schema(), p_table);
   v_backend text := history_backend();
   v_key_columns text;
+  v_interval interval := p_chunk;
 BEGIN
   IF v_backend = 'timescaledb' THEN
     EXECUTE format('CREATE TABLE %s (%s)', v_table, p_columns);
@@ -88,14 +89,20 @@ BEGIN
       PERFORM add_retention_policy(v_table::regclass, p_retention);
     END IF;
   ELSIF v_backend = 'pg_partman' THEN
+    -- pg_partman names partitions of 28 days and more by calendar month (_pYYYY_MM) and finds
+    -- them by that name: a 30-day step drifts from the months, leaving gaps that send current
+    -- rows to the default partition and make partition_data_time fail. Calendar months then.
+    IF p_chunk >= interval '28 days' AND p_chunk <= interval '31 days' THEN
+      v_interval := interval '1 month';
+    END IF;
     EXECUTE format('CREATE TABLE %s (%s) PARTITION BY RANGE (%I)', v_table, p_columns,
                    p_time_column);
     PERFORM partman.create_parent(p_parent_table => v_schema || '.' || p_table,
                                   p_control => p_time_column,
                                   p_type => 'native',
-                                  p_interval => p_chunk::text,
+                                  p_interval => v_interval::text,
                                   p_premake => 4,
-                                  p_start_partition => (now() - p_chunk)::text);
+                                  p_start_partition => (now() - v_interval)::text);
     UPDATE partman.part_config
        SET retention = p_retention::text,
            retention_keep_table = false,

@@ -210,6 +210,74 @@ TEST(Migrator, EveryHistoryTableIsPartitionedWithADefaultPartition) {
   tx.commit();
 }
 
+// pg_partman: the premade partitions cover the weeks around now without gaps for every interval
+// the tables use (1, 7 and 30 days), and upkeep (maintain_history: partition_data_time, then
+// run_maintenance) moves older rows out of the default partitions into partitions it creates.
+TEST(Migrator, PartitionsCoverNowAndMaintenanceEmptiesTheDefaultPartitions) {
+  const std::string uri = testing::create_database("schema_maintenance");
+  migrate_ok(uri);
+  pqxx::connection connection(uri);
+  const std::vector<std::string> tables = {"rejects", "closed_positions", "decisions",
+                                           "event_archive"};
+  auto insert = [&](pqxx::work& tx, const std::string& at, int offset) {
+    const std::string o = std::to_string(offset);
+    tx.exec0(
+        "INSERT INTO ledger.rejects (kafka_topic, kafka_partition, kafka_offset, reason, "
+        "occurred_at) VALUES ('t', 0, " +
+        o + ", 'overfill', " + at + ")");
+    tx.exec0(
+        "INSERT INTO ledger.closed_positions (agent_id, symbol, position_number, side, "
+        "entry_avg_price, exit_avg_price, quantity, peak_quantity, opened_at, closed_at, "
+        "duration, gross_pnl, fees, net_pnl, outcome, ended_by_flip, fill_count, "
+        "decision_ids, order_ids, ids_truncated, event_id, kafka_partition, kafka_offset) "
+        "VALUES ('a', 'BTC/USD', " +
+        o + ", 'long', 1, 1, 1, 1, " + at + ", " + at +
+        ", '0'::interval, 0, 0, 0, 'breakeven', false, 1, '{}', '{}', false, "
+        "gen_random_uuid(), 0, " +
+        o + ")");
+    tx.exec0(
+        "INSERT INTO ledger.decisions (decision_id, agent_id, occurred_at, action, symbol, "
+        "size_usd, leverage, confidence, event_id, kafka_partition, kafka_offset) VALUES "
+        "(gen_random_uuid(), 'a', " +
+        at +
+        ", 'HOLD', 'BTC/USD', 0, 1, 0.5, "
+        "gen_random_uuid(), 0, " +
+        o + ")");
+    tx.exec0(
+        "INSERT INTO ledger.event_archive (event_type, occurred_at, kafka_topic, "
+        "kafka_partition, kafka_offset, payload) VALUES ('undecodable', " +
+        at + ", 't', 0, " + o + ", '\\x00'::bytea)");
+  };
+  auto in_default = [&](const std::string& table) {
+    pqxx::read_transaction tx(connection);
+    return tx.exec1("SELECT count(*) FROM ledger." + table + "_default")[0].as<int>();
+  };
+  {
+    pqxx::work tx(connection);
+    for (int day = 0; day <= 3; ++day) {  // the shortest premade range: 4 days ahead
+      insert(tx, "now() + interval '" + std::to_string(day) + " days'", day);
+    }
+    tx.commit();
+  }
+  for (const std::string& table : tables) EXPECT_EQ(in_default(table), 0) << table;
+  {
+    pqxx::work tx(connection);
+    int offset = 100;
+    for (const char* time : {"2025-01-31T23:59:59Z", "2025-02-01T00:00:00Z", "2025-03-31T12:00:00Z",
+                             "2025-12-31T23:00:00Z"}) {
+      insert(tx, tx.quote(time), offset++);
+    }
+    tx.commit();
+  }
+  for (const std::string& table : tables) EXPECT_EQ(in_default(table), 4) << table;
+  pqxx::nontransaction(connection).exec0("CALL ledger.maintain_history('ledger')");
+  for (const std::string& table : tables) {
+    EXPECT_EQ(in_default(table), 0) << table;
+    pqxx::read_transaction tx(connection);
+    EXPECT_EQ(tx.exec1("SELECT count(*) FROM ledger." + table)[0].as<int>(), 8) << table;
+  }
+}
+
 TEST(Migrator, WriterWritesAndReaderOnlyReads) {
   const std::string uri = testing::create_database("schema_roles");
   migrate_ok(uri);
