@@ -205,7 +205,7 @@ CopyResult copy_tables(const std::string& uri, const std::string& from, const st
 }
 
 double naive_insert(const std::string& uri, const std::string& schema, const std::string& topic,
-                    const std::vector<guarantees::RawRecord>& records) {
+                    const std::vector<testing::RawRecord>& records) {
   pqxx::connection connection(uri);
   connection.prepare("archive",
                      "INSERT INTO " + schema +
@@ -215,7 +215,7 @@ double naive_insert(const std::string& uri, const std::string& schema, const std
                          "$4::bigint * interval '1 millisecond', $5, $6, $7, $8, $9, 0, $10, $11)");
   const auto start = Clock::now();
   std::int64_t offset = 0;
-  for (const guarantees::RawRecord& record : records) {
+  for (const testing::RawRecord& record : records) {
     ledger::v1::Event event;
     const bool decoded = event.ParseFromString(record.value) && !event.event_id().empty();
     std::string type = "undecodable";

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "guarantees_support.hpp"
+#include "ledger/testing/mixed_log.hpp"
 
 namespace ledger::bench {
 
@@ -37,6 +37,6 @@ CopyResult copy_tables(const std::string& uri, const std::string& from, const st
 // The naive projector: per record, decode, one INSERT into <schema>.event_archive, one commit.
 // Returns the seconds taken.
 double naive_insert(const std::string& uri, const std::string& schema, const std::string& topic,
-                    const std::vector<guarantees::RawRecord>& records);
+                    const std::vector<testing::RawRecord>& records);
 
 }  // namespace ledger::bench

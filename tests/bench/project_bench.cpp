@@ -156,11 +156,12 @@ int main(int argc, char** argv) {
     for (const char* schema : {"ledger", "ceiling", "naive"}) bench::migrate(uri, schema);
 
     auto start = Clock::now();
-    const auto records = guarantees::mixed_run(options.seed, options.events, options.agents);
+    const auto records = testing::mixed_log(
+        {.seed = options.seed, .events = options.events, .agents = options.agents});
     const auto total = static_cast<std::int64_t>(records.size());
     line("generate", total, seconds_since(start));
     start = Clock::now();
-    guarantees::produce_all(testing::kafka_bootstrap(), topic, records);
+    testing::produce_all(testing::kafka_bootstrap(), topic, records);
     line("publish", total, seconds_since(start));
 
     const ProjectorRun run = run_projector(options, topic, uri, total);
@@ -182,7 +183,7 @@ int main(int argc, char** argv) {
                 static_cast<double>(copy.bytes) / 1048576.0);
     line("ceiling (COPY of the same rows)", total, copy.seconds);
 
-    const std::vector<guarantees::RawRecord> sample(
+    const std::vector<testing::RawRecord> sample(
         records.begin(), records.begin() + std::min<std::int64_t>(total, options.naive_sample));
     const double naive_seconds = bench::naive_insert(uri, "naive", topic, sample);
     line("floor (INSERT + COMMIT per event)", static_cast<std::int64_t>(sample.size()),

@@ -37,7 +37,9 @@ TEST(ExactlyOnceTest, SigkillAtRandomMomentsChangesNothing) {
   const std::string group = "torture-kill";
   const std::string logs = work_dir("kill-" + ledger::testing::unique_suffix());
 
-  PacedProducer producer(bootstrap, topic, mixed_run(11, 50'000, 6), kRecordsPerS);
+  PacedProducer producer(bootstrap, topic,
+                         testing::mixed_log({.seed = 11, .events = 50'000, .agents = 6}),
+                         kRecordsPerS);
   const std::int64_t total = producer.total();
   std::printf("publishing %lld records over ~%lld s\n", static_cast<long long>(total),
               static_cast<long long>(total / kRecordsPerS));

@@ -84,7 +84,8 @@ TEST(GroupTest, TwoProjectorsSplitPartitionsAndARebalanceLosesNothing) {
                                           "heartbeat.interval.ms=500"};
 
   // Six agents' keys over four partitions; ~35k records over ~25 s.
-  PacedProducer producer(bootstrap, topic, mixed_run(31, 30'000, 6), 1'400);
+  PacedProducer producer(bootstrap, topic,
+                         testing::mixed_log({.seed = 31, .events = 30'000, .agents = 6}), 1'400);
   const std::int64_t total = producer.total();
   const auto start = Clock::now();
   ChildProcess a(project_argv(bootstrap, topic, uri, "ledger", group, 300, extra), logs + "/a.log");

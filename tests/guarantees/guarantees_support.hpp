@@ -7,7 +7,6 @@
 // Thread safety: a PacedProducer runs its own thread; everything else is for one thread.
 #pragma once
 
-#include <librdkafka/rdkafkacpp.h>
 #include <sys/types.h>
 
 #include <atomic>
@@ -18,25 +17,11 @@
 #include <thread>
 #include <vector>
 
+#include "ledger/testing/mixed_log.hpp"
+
 namespace ledger::guarantees {
 
-// One Kafka record to publish.
-struct RawRecord {
-  std::string key;    // agent id
-  std::string value;  // serialized event (or garbage)
-  std::int64_t timestamp_ms = 0;
-  std::int64_t occurred_at_ms = 0;  // the event's time (the timestamp for garbage)
-};
-
-// `events` demo-simulator events of `agents` agents (registrations, signals, decisions, orders,
-// accepts, partial/full fills, cancels, expiries, heartbeats), with injected every so often: the
-// same bytes again (a duplicate delivery), a fill for an unknown order, an overfill, a decision
-// with confidence 1.5, and bytes that are not an event. Deterministic for a seed.
-std::vector<RawRecord> mixed_run(std::uint64_t seed, int events, int agents);
-
-// Produces every record to `topic` on `bootstrap` as fast as possible and flushes (bounded).
-void produce_all(const std::string& bootstrap, const std::string& topic,
-                 const std::vector<RawRecord>& records);
+using testing::RawRecord;
 
 // A child process whose stdout and stderr go to `log_path`. The destructor SIGKILLs and reaps a
 // child still running, so a failing test leaves nothing behind.
@@ -99,7 +84,7 @@ class PacedProducer {
   std::vector<RawRecord> records_;
   int records_per_s_;
   std::string topic_;
-  std::unique_ptr<RdKafka::Producer> producer_;
+  std::unique_ptr<testing::RawProducer> producer_;
   std::atomic<std::int64_t> produced_{0};
   std::atomic<bool> stop_{false};
   std::thread thread_;

@@ -113,7 +113,8 @@ TEST(OutageTest, BrokerRestartAndPostgresRestartLoseAndDoubleNothing) {
   migrate(uri, "ledger");
   const std::string group = "torture-outage";
 
-  PacedProducer producer(bootstrap, kTopic, mixed_run(23, 25'000, 6), 1'000);
+  PacedProducer producer(bootstrap, kTopic,
+                         testing::mixed_log({.seed = 23, .events = 25'000, .agents = 6}), 1'000);
   const std::int64_t total = producer.total();
   ChildProcess projector(project_argv(bootstrap, kTopic, uri, "ledger", group, 500, {"-v"}),
                          services.dir() + "/projector.log");

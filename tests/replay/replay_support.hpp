@@ -1,6 +1,5 @@
-// Test support for replay: raw Kafka records of a mixed run (the demo simulator's agents plus
-// duplicates, rejects and undecodable bytes), a raw producer, a migrated database, and a live
-// projector run.
+// Test support for replay: the mixed log (ledger/testing/mixed_log.hpp) with position flips, a
+// migrated database, projector options for the test services.
 #pragma once
 
 #include <cstdint>
@@ -8,25 +7,17 @@
 #include <vector>
 
 #include "ledger/projector/options.hpp"
+#include "ledger/testing/mixed_log.hpp"
 
 namespace ledger::replay_testing {
 
-struct RawRecord {
-  std::string key;    // agent id
-  std::string value;  // serialized event (or garbage)
-  std::int64_t timestamp_ms = 0;
-  std::int64_t occurred_at_ms = 0;  // the event's time (the timestamp for garbage)
-};
+using testing::RawRecord;
 
-// `events` simulator events of `agents` agents, with injected every so often: the same bytes
-// again (duplicate), a fill for an unknown order, an overfill, a decision with confidence 1.5,
-// and bytes that are not an event. With `refused_by_postgres`, once (half way) also a decision
-// whose reasoning holds a NUL byte: valid, but PostgreSQL refuses it (a write_failed reject).
-// Deterministic for a seed.
+// testing::mixed_log with flips (and, on request, one event PostgreSQL refuses).
 std::vector<RawRecord> mixed_run(std::uint64_t seed, int events, int agents,
                                  bool refused_by_postgres = false);
 
-// Produces `records` to `topic` (key = agent id, the record's timestamp) and flushes.
+// Produces `records` to `topic` on the test broker and flushes.
 void produce(const std::string& topic, const std::vector<RawRecord>& records);
 
 // A fresh database with schema `ledger` migrated; returns its URI.

@@ -1,12 +1,12 @@
 #include "ledger/testing/services.hpp"
 
+#include <librdkafka/rdkafka.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
-#include <librdkafka/rdkafka.h>
 #include <memory>
 #include <pqxx/pqxx>
 #include <stdexcept>
