@@ -125,5 +125,14 @@ int main(int argc, char** argv) {
   line("PostgreSQL floor", records_total, floor_seconds);
   std::printf("replay from Kafka / floor: %.2fx the floor's time\n",
               replay_kafka_seconds / floor_seconds);
+  // The run's database holds several GB per million events: not left behind.
+  std::string database;
+  {
+    pqxx::connection connection(uri);
+    database = connection.dbname();
+  }
+  pqxx::connection admin(testing::postgres_admin_uri());
+  pqxx::nontransaction(admin).exec0("DROP DATABASE " + admin.quote_name(database) +
+                                    " WITH (FORCE)");
   return EXIT_SUCCESS;
 }
