@@ -177,8 +177,9 @@ void BatchRunner::commit_write_failed(const Record& record,
   if (decoded_.empty()) decoded_.resize(1);
   DecodedEvent& event = decoded_[0];
   decode_record(record, event);
-  // Written as raw bytes only (no decoded text: that may be what PostgreSQL refused).
-  event.status = DecodeStatus::kUndecodable;
+  // Its bytes and checked identity only (no decoded text: that may be what PostgreSQL refused).
+  const bool decoded = event.status != DecodeStatus::kUndecodable;
+  event.status = decoded ? DecodeStatus::kRefused : DecodeStatus::kUndecodable;
   rows_.clear();
   state_.clear();
   rows_.archive.push_back(&event);

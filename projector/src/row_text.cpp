@@ -26,6 +26,10 @@ std::string event_type_text(const DecodedEvent& event) {
   return std::string(events::payload_name(event.event.payload_case()));
 }
 
+bool has_event_text(const DecodedEvent& event) {
+  return event.status != DecodeStatus::kUndecodable && event.status != DecodeStatus::kRefused;
+}
+
 std::optional<std::string> event_uuid(const DecodedEvent& event) {
   if (event.status == DecodeStatus::kUndecodable) return std::nullopt;
   if (!events::is_uuid(event.event.event_id())) return std::nullopt;

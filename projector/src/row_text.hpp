@@ -13,6 +13,9 @@ namespace ledger::projector {
 std::int64_t effective_time_us(const DecodedEvent& event);
 // "order_filled", "undecodable" (bytes not an Event), "unknown" (newer payload).
 std::string event_type_text(const DecodedEvent& event);
+// Whether the event's decoded text fields (agent_id, session, ids, JSON) may be written: not
+// for bytes that are not an event, nor for an event PostgreSQL refused (they may be why).
+bool has_event_text(const DecodedEvent& event);
 // The event id when it is a UUID, else nullopt.
 std::optional<std::string> event_uuid(const DecodedEvent& event);
 // The event id when it is a UUID, else a deterministic UUID made from (topic, partition,

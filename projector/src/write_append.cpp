@@ -81,10 +81,10 @@ void Store::write_archive(pqxx::dbtransaction& tx, const BatchRows& rows) {
                       "correlation_id", "causation_id", "kafka_topic", "kafka_partition",
                       "kafka_offset", "payload"},
               rows.archive, [&](const DecodedEvent* e) {
-                const bool decoded = e->status != DecodeStatus::kUndecodable;
+                const bool decoded = has_event_text(*e);
                 const Event& ev = e->event;
                 std::optional<std::int64_t> sequence;
-                if (decoded && ev.sequence() != 0) {
+                if (e->status != DecodeStatus::kUndecodable && ev.sequence() != 0) {
                   sequence = static_cast<std::int64_t>(ev.sequence());
                 }
                 return std::make_tuple(
@@ -118,10 +118,14 @@ void Store::write_rejects(pqxx::dbtransaction& tx, const BatchRows& rows) {
                       "event_type", "reason", "details", "event_json", "payload", "occurred_at"},
               rows.rejects, [&](const RejectRow& row) {
                 const DecodedEvent& e = *row.event;
-                const bool decoded = e.status != DecodeStatus::kUndecodable;
+                const bool decoded = has_event_text(e);
+                // A refused event keeps its id when that is a UUID (checked: not what was refused).
+                OptView event_id = decoded ? view_or_null(e.event.event_id()) : OptView();
+                if (e.status == DecodeStatus::kRefused && event_uuid(e)) {
+                  event_id = std::string_view(e.event.event_id());
+                }
                 return std::make_tuple(
-                    std::string_view(topic), e.record.partition, e.record.offset,
-                    decoded ? view_or_null(e.event.event_id()) : OptView(),
+                    std::string_view(topic), e.record.partition, e.record.offset, event_id,
                     decoded ? view_or_null(e.event.agent_id()) : OptView(), event_type_text(e),
                     std::string_view(reject_reason_name(row.reason)), std::string_view(row.detail),
                     decoded ? std::optional<Jsonb>(Jsonb{events::event_to_json(e.event)})
@@ -317,7 +321,7 @@ void Store::write_system_events(pqxx::dbtransaction& tx, const BatchRows& rows) 
   copy_binary(tx, "system_events", columns, rows.derived_system_events,
               [this](const DerivedSystemEvent& d) {
                 const DecodedEvent& e = *d.source;
-                const bool decoded = e.status != DecodeStatus::kUndecodable;
+                const bool decoded = has_event_text(e);
                 return std::make_tuple(Uuid{event_uuid_or_synthetic(e, options_.kafka.topic)},
                                        std::string_view("derived"), std::string_view(d.event_type),
                                        std::string_view(d.severity), std::string_view("projector"),

@@ -129,9 +129,19 @@ TEST_F(RejectsTest, AnEventPostgresRefusesIsAWriteFailedRejectAndTheStreamContin
   const ProjectorStats stats = h.project();
   EXPECT_EQ(stats.write_failures, 1);
   EXPECT_EQ(stats.events_rejected, 1);
+  // Its bytes and checked identity, not its text (the text is what PostgreSQL refused).
   EXPECT_EQ(
       h.rows("kafka_offset, event_type, event_id, agent_id, reason, event_json IS NULL", "rejects"),
-      std::vector<std::string>{"1|undecodable|NULL|NULL|write_failed|true"});
+      std::vector<std::string>{"1|decision_made|" + refused.event_id() +
+                               "|NULL|write_failed|true"});
+  EXPECT_EQ(h.rows("event_type, event_id::text, agent_id, session, sequence",
+                   "event_archive WHERE kafka_offset = 1"),
+            std::vector<std::string>{"decision_made|" + refused.event_id() + "|NULL|NULL|" +
+                                     std::to_string(refused.sequence())});
+  EXPECT_EQ(h.value("SELECT occurred_at = to_timestamp(" +
+                    std::to_string(refused.occurred_at().seconds()) + " + " +
+                    std::to_string(refused.occurred_at().nanos() / 1000) + " / 1e6) FROM rejects"),
+            "t");
   EXPECT_NE(h.value("SELECT details FROM rejects"), "");
   EXPECT_EQ(h.value("SELECT payload = decode('" + hex(refused.SerializeAsString()) +
                     "', 'hex') FROM rejects"),

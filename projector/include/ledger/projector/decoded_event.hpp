@@ -17,6 +17,8 @@ enum class DecodeStatus {
   kUndecodable,     // the bytes are not a ledger.v1.Event
   kUnknownPayload,  // a payload this build does not know (newer schema): parked
   kInvalid,         // parsed, but events::validate found problems (see `error`)
+  kRefused,         // valid, but PostgreSQL refused its rows: written again as a write_failed
+                    // reject with only its checked identity (event_id, type, time, sequence)
 };
 
 struct DecodedEvent {
