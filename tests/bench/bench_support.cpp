@@ -59,8 +59,15 @@ void exec_raw(PGconn* connection, const std::string& sql, ExecStatusType expecte
 }
 
 // COPY (SELECT columns FROM table) TO STDOUT, into one string; counts rows.
-std::string copy_out(PGconn* connection, const std::string& select, std::int64_t& rows) {
-  exec_raw(connection, "COPY (" + select + ") TO STDOUT", PGRES_COPY_OUT);
+// " (FORMAT binary)" or "".
+std::string format_clause(CopyFormat format) {
+  return format == CopyFormat::kBinary ? " (FORMAT binary)" : "";
+}
+
+// `rows` counts COPY data messages: one per row (binary adds one for the trailer).
+std::string copy_out(PGconn* connection, const std::string& select, CopyFormat format,
+                     std::int64_t& rows) {
+  exec_raw(connection, "COPY (" + select + ") TO STDOUT" + format_clause(format), PGRES_COPY_OUT);
   std::string data;
   char* buffer = nullptr;
   int length = 0;
@@ -79,9 +86,10 @@ std::string copy_out(PGconn* connection, const std::string& select, std::int64_t
   return data;
 }
 
-void copy_in(PGconn* connection, const std::string& target, const std::string& data) {
+void copy_in(PGconn* connection, const std::string& target, CopyFormat format,
+             const std::string& data) {
   exec_raw(connection, "BEGIN", PGRES_COMMAND_OK);
-  exec_raw(connection, "COPY " + target + " FROM STDIN", PGRES_COPY_IN);
+  exec_raw(connection, "COPY " + target + " FROM STDIN" + format_clause(format), PGRES_COPY_IN);
   constexpr std::size_t kChunk = 1 << 20;
   for (std::size_t at = 0; at < data.size(); at += kChunk) {
     const std::size_t size = std::min(kChunk, data.size() - at);
@@ -186,16 +194,19 @@ long peak_rss_kb(pid_t pid) {
   return 0;
 }
 
-CopyResult copy_tables(const std::string& uri, const std::string& from, const std::string& to) {
+CopyResult copy_tables(const std::string& uri, const std::string& from, const std::string& to,
+                       CopyFormat format) {
   CopyResult copy;
   PgConn connection = connect_raw(uri);
   for (const TableColumns& table : base_tables(uri, from)) {
     std::int64_t rows = 0;
-    const std::string data = copy_out(
-        connection.get(), "SELECT " + table.columns + " FROM " + from + "." + table.table, rows);
-    if (rows == 0) continue;
+    const std::string data =
+        copy_out(connection.get(), "SELECT " + table.columns + " FROM " + from + "." + table.table,
+                 format, rows);
+    if (format == CopyFormat::kBinary) --rows;  // the trailer
+    if (rows <= 0) continue;
     const auto start = Clock::now();
-    copy_in(connection.get(), to + "." + table.table + " (" + table.columns + ")", data);
+    copy_in(connection.get(), to + "." + table.table + " (" + table.columns + ")", format, data);
     copy.seconds += std::chrono::duration<double>(Clock::now() - start).count();
     copy.rows += rows;
     copy.bytes += static_cast<std::int64_t>(data.size());

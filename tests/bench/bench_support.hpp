@@ -26,13 +26,15 @@ long peak_rss_kb(pid_t pid);
 struct CopyResult {
   double seconds = 0;  // COPY FROM STDIN time summed over the tables (commits included)
   std::int64_t rows = 0;
-  std::int64_t bytes = 0;  // COPY text sent
+  std::int64_t bytes = 0;  // COPY data sent
   int tables = 0;
 };
+enum class CopyFormat { kText, kBinary };
 // Reads every base table of `from` (partitioned parents, not their partitions; not
 // schema_migrations) with COPY TO, then times COPY FROM STDIN of those rows into the same table
-// of `to` (one transaction per table).
-CopyResult copy_tables(const std::string& uri, const std::string& from, const std::string& to);
+// of `to` (one transaction per table), in `format` both ways.
+CopyResult copy_tables(const std::string& uri, const std::string& from, const std::string& to,
+                       CopyFormat format = CopyFormat::kText);
 
 // The naive projector: per record, decode, one INSERT into <schema>.event_archive, one commit.
 // Returns the seconds taken.

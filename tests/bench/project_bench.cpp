@@ -8,7 +8,8 @@
 //              migrated database. Time: process start to exit (connect, group join included).
 //   ceiling    COPY ... FROM STDIN of the very rows the projector wrote (every table, read back
 //              with COPY TO) into the same tables of a second migrated schema: the cost of
-//              getting those rows into those tables with no logic at all.
+//              getting those rows into those tables with no logic at all. Once in text, once in
+//              binary (the projector writes its append-only tables in binary).
 //   floor      a naive projector on a sample: per event, one INSERT of its archive row and one
 //              commit, extrapolated to events/s.
 //   memory     the projector's peak RSS (VmHWM) when 1/4 of the records are committed, and its
@@ -153,7 +154,9 @@ int main(int argc, char** argv) {
     const std::string topic = testing::create_topic("project.bench", options.partitions);
     const std::string uri = bench::fresh_database(options.db_admin_uri, "project_bench");
     std::printf("cluster: %s\n", bench::cluster_settings(uri).c_str());
-    for (const char* schema : {"ledger", "ceiling", "naive"}) bench::migrate(uri, schema);
+    for (const char* schema : {"ledger", "ceiling", "ceiling_binary", "naive"}) {
+      bench::migrate(uri, schema);
+    }
 
     auto start = Clock::now();
     const auto records = testing::mixed_log(
@@ -182,6 +185,11 @@ int main(int argc, char** argv) {
                 static_cast<long long>(copy.rows), copy.tables,
                 static_cast<double>(copy.bytes) / 1048576.0);
     line("ceiling (COPY of the same rows)", total, copy.seconds);
+    const bench::CopyResult binary =
+        bench::copy_tables(uri, "ledger", "ceiling_binary", bench::CopyFormat::kBinary);
+    std::printf("  binary ceiling copies %lld rows (%.1f MiB of binary COPY data)\n",
+                static_cast<long long>(binary.rows), static_cast<double>(binary.bytes) / 1048576.0);
+    line("ceiling (binary COPY, same rows)", total, binary.seconds);
 
     const std::vector<testing::RawRecord> sample(
         records.begin(), records.begin() + std::min<std::int64_t>(total, options.naive_sample));
@@ -192,7 +200,9 @@ int main(int argc, char** argv) {
     const double projector_rate = static_cast<double>(total) / run.seconds;
     const double copy_rate = static_cast<double>(total) / copy.seconds;
     const double naive_rate = static_cast<double>(sample.size()) / naive_seconds;
+    const double binary_rate = static_cast<double>(total) / binary.seconds;
     std::printf("\nprojector / ceiling = %.2f   (target >= 0.5)\n", projector_rate / copy_rate);
+    std::printf("projector / binary ceiling = %.2f\n", projector_rate / binary_rate);
     std::printf("projector / floor   = %.1f   (target >= 20)\n", projector_rate / naive_rate);
     std::printf(
         "peak RSS: %ld KiB at 1/4 of the records, %ld KiB at the end (%.2fx; flat: <= 1.25x)\n",
