@@ -9,7 +9,6 @@
 #include <pqxx/pqxx>
 #include <stdexcept>
 
-#include "ledger/schema/migrator.hpp"
 #include "ledger/testing/services.hpp"
 #include "ledger/v1/events.pb.h"
 
@@ -157,32 +156,6 @@ std::string cluster_settings(const std::string& uri) {
     text += std::string(" ") + name + "=" + tx.exec1(std::string("SHOW ") + name)[0].c_str();
   }
   return text;
-}
-
-void migrate(const std::string& uri, const std::string& schema) {
-  pqxx::connection connection(uri);
-  schema::MigrateOptions options;
-  options.schema = schema;
-  schema::MigrateResult result;
-  std::string error;
-  if (!schema::migrate(connection, options, result, error)) {
-    throw std::runtime_error("migrate " + schema + ": " + error);
-  }
-}
-
-std::int64_t committed(const std::string& uri, const std::string& schema,
-                       const std::string& group) {
-  try {
-    pqxx::connection connection(uri);
-    pqxx::read_transaction tx(connection);
-    return tx
-        .exec_params1("SELECT coalesce(sum(next_offset), 0)::bigint FROM " + tx.quote_name(schema) +
-                          ".consumer_offsets WHERE consumer_group = $1",
-                      group)[0]
-        .as<std::int64_t>();
-  } catch (const pqxx::failure&) {
-    return 0;
-  }
 }
 
 long peak_rss_kb(pid_t pid) {

@@ -17,9 +17,6 @@ std::string fresh_database(const std::string& admin_uri, const std::string& pref
 void drop_database(const std::string& admin_uri, const std::string& uri);
 // "fsync=off synchronous_commit=off ..." of the cluster behind `uri`.
 std::string cluster_settings(const std::string& uri);
-void migrate(const std::string& uri, const std::string& schema);
-// Sum of next_offset of `group` in <schema>.consumer_offsets (0 when none or unreachable).
-std::int64_t committed(const std::string& uri, const std::string& schema, const std::string& group);
 // VmHWM of `pid` in KiB (0 when unreadable).
 long peak_rss_kb(pid_t pid);
 

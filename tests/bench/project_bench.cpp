@@ -39,6 +39,7 @@
 
 #include "bench_support.hpp"
 #include "guarantees_support.hpp"
+#include "ledger/testing/database.hpp"
 #include "ledger/testing/services.hpp"
 
 using namespace ledger;
@@ -116,7 +117,8 @@ ProjectorRun run_projector(const BenchOptions& options, const std::string& topic
     run.peak_rss_kb_at_end = std::max(run.peak_rss_kb_at_end, bench::peak_rss_kb(pid));
     const pid_t done = wait4(pid, &status, WNOHANG, &usage);
     if (done == pid) break;
-    if (run.peak_rss_kb_at_quarter == 0 && bench::committed(uri, "ledger", "bench") >= total / 4) {
+    if (run.peak_rss_kb_at_quarter == 0 &&
+        testing::committed_sum(uri, "ledger", "bench").value_or(0) >= total / 4) {
       run.peak_rss_kb_at_quarter = bench::peak_rss_kb(pid);
       std::printf("  projector peak RSS at %lld committed: %ld KiB (%.1f s)\n",
                   static_cast<long long>(total / 4), run.peak_rss_kb_at_quarter,
@@ -155,7 +157,7 @@ int main(int argc, char** argv) {
     const std::string uri = bench::fresh_database(options.db_admin_uri, "project_bench");
     std::printf("cluster: %s\n", bench::cluster_settings(uri).c_str());
     for (const char* schema : {"ledger", "ceiling", "ceiling_binary", "naive"}) {
-      bench::migrate(uri, schema);
+      testing::migrate_schema(uri, schema);
     }
 
     auto start = Clock::now();
@@ -172,10 +174,11 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "ledger project exited with %d\n", run.exit_status);
       return EXIT_FAILURE;
     }
-    if (bench::committed(uri, "ledger", "bench") != total) {
-      std::fprintf(stderr, "ledger project committed %lld of %lld records\n",
-                   static_cast<long long>(bench::committed(uri, "ledger", "bench")),
-                   static_cast<long long>(total));
+    if (testing::committed_sum(uri, "ledger", "bench").value_or(0) != total) {
+      std::fprintf(
+          stderr, "ledger project committed %lld of %lld records\n",
+          static_cast<long long>(testing::committed_sum(uri, "ledger", "bench").value_or(0)),
+          static_cast<long long>(total));
       return EXIT_FAILURE;
     }
     line("projector (ledger project)", total, run.seconds);

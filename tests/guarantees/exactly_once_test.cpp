@@ -33,7 +33,7 @@ TEST(ExactlyOnceTest, SigkillAtRandomMomentsChangesNothing) {
   const std::string bootstrap = ledger::testing::kafka_bootstrap();
   const std::string topic = ledger::testing::create_topic("guarantees.kill", kPartitions);
   const std::string uri = ledger::testing::create_database("guarantees_kill");
-  migrate(uri, "ledger");
+  migrate_schema(uri, "ledger");
   const std::string group = "torture-kill";
   const std::string logs = work_dir("kill-" + ledger::testing::unique_suffix());
 

@@ -76,7 +76,7 @@ TEST(GroupTest, TwoProjectorsSplitPartitionsAndARebalanceLosesNothing) {
   const std::string bootstrap = ledger::testing::kafka_bootstrap();
   const std::string topic = ledger::testing::create_topic("guarantees.group", kPartitions);
   const std::string uri = ledger::testing::create_database("guarantees_group");
-  migrate(uri, "ledger");
+  migrate_schema(uri, "ledger");
   const std::string group = "torture-group";
   const std::string logs = work_dir("group-" + ledger::testing::unique_suffix());
   // Dynamic membership with a short session: A's death is noticed after 6 s.

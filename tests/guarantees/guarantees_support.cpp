@@ -16,7 +16,6 @@
 #include <stdexcept>
 
 #include "ledger/projector/replay_compare.hpp"
-#include "ledger/schema/migrator.hpp"
 #include "ledger/testing/services.hpp"
 
 extern char** environ;
@@ -170,60 +169,6 @@ void PacedProducer::finish(int timeout_ms) {
   }
 }
 
-void migrate(const std::string& uri, const std::string& schema) {
-  pqxx::connection connection(uri);
-  schema::MigrateOptions options;
-  options.schema = schema;
-  schema::MigrateResult result;
-  std::string error;
-  if (!schema::migrate(connection, options, result, error)) {
-    throw std::runtime_error("migrate " + schema + ": " + error);
-  }
-}
-
-std::map<std::int32_t, std::int64_t> committed_offsets(const std::string& uri,
-                                                       const std::string& schema,
-                                                       const std::string& group) {
-  std::map<std::int32_t, std::int64_t> offsets;
-  try {
-    pqxx::connection connection(uri);
-    pqxx::read_transaction tx(connection);
-    const pqxx::result rows =
-        tx.exec_params("SELECT kafka_partition, next_offset FROM " + tx.quote_name(schema) +
-                           ".consumer_offsets WHERE consumer_group = $1",
-                       group);
-    for (const pqxx::row& row : rows) {
-      offsets[row[0].as<std::int32_t>()] = row[1].as<std::int64_t>();
-    }
-  } catch (const pqxx::broken_connection&) {
-    offsets.clear();
-  } catch (const pqxx::sql_error& e) {
-    const std::string state = e.sqlstate();
-    if (!state.empty() && state.rfind("57", 0) != 0 && state.rfind("08", 0) != 0) throw;
-    offsets.clear();
-  }
-  return offsets;
-}
-
-std::int64_t committed_sum(const std::string& uri, const std::string& schema,
-                           const std::string& group) {
-  try {
-    pqxx::connection connection(uri);
-    pqxx::read_transaction tx(connection);
-    return tx
-        .exec_params1("SELECT coalesce(sum(next_offset), 0)::bigint FROM " + tx.quote_name(schema) +
-                          ".consumer_offsets WHERE consumer_group = $1",
-                      group)[0]
-        .as<std::int64_t>();
-  } catch (const pqxx::broken_connection&) {
-    return -1;
-  } catch (const pqxx::sql_error& e) {
-    const std::string state = e.sqlstate();
-    if (!state.empty() && state.rfind("57", 0) != 0 && state.rfind("08", 0) != 0) throw;
-    return -1;
-  }
-}
-
 bool wait_committed(const std::string& uri, const std::string& schema, const std::string& group,
                     std::int64_t target, int timeout_ms, ChildProcess* watched) {
   const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
@@ -239,7 +184,7 @@ bool wait_committed(const std::string& uri, const std::string& schema, const std
 
 void reference_run(const std::string& bootstrap, const std::string& topic, const std::string& uri,
                    const std::string& schema, const std::string& group) {
-  migrate(uri, schema);
+  testing::migrate_schema(uri, schema);
   const std::string log_path =
       work_dir("reference") + "/" + schema + "-" + ledger::testing::unique_suffix() + ".log";
   std::vector<std::string> argv =

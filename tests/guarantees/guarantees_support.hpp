@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "ledger/testing/database.hpp"
 #include "ledger/testing/mixed_log.hpp"
 
 namespace ledger::guarantees {
@@ -90,17 +91,13 @@ class PacedProducer {
   std::thread thread_;
 };
 
-// Applies the migrations to `schema` of `uri` (throws on failure).
-void migrate(const std::string& uri, const std::string& schema);
+using testing::migrate_schema;
 
-// Next offset per partition in <schema>.consumer_offsets for `group` (0 rows: empty map).
-// Returns an empty map when PostgreSQL cannot be reached.
-std::map<std::int32_t, std::int64_t> committed_offsets(const std::string& uri,
-                                                       const std::string& schema,
-                                                       const std::string& group);
-// Sum of the above; -1 when PostgreSQL cannot be reached.
-std::int64_t committed_sum(const std::string& uri, const std::string& schema,
-                           const std::string& group);
+// testing::committed_sum, or -1 while PostgreSQL cannot be reached (during an outage).
+inline std::int64_t committed_sum(const std::string& uri, const std::string& schema,
+                                  const std::string& group) {
+  return testing::committed_sum(uri, schema, group).value_or(-1);
+}
 
 // Polls committed_sum until it reaches `target` (true) or `timeout_ms` passes (false). Fails
 // early (false) when `watched` is given and exits.

@@ -110,7 +110,7 @@ TEST(OutageTest, BrokerRestartAndPostgresRestartLoseAndDoubleNothing) {
   std::printf("private broker and PostgreSQL up in %.1f s\n", since(start));
   const std::string bootstrap = services.bootstrap();
   const std::string uri = services.uri();
-  migrate(uri, "ledger");
+  migrate_schema(uri, "ledger");
   const std::string group = "torture-outage";
 
   PacedProducer producer(bootstrap, kTopic,

@@ -1,9 +1,9 @@
 #include "replay_support.hpp"
 
-#include <pqxx/pqxx>
+#include <optional>
 #include <stdexcept>
 
-#include "ledger/schema/migrator.hpp"
+#include "ledger/testing/database.hpp"
 #include "ledger/testing/services.hpp"
 
 namespace ledger::replay_testing {
@@ -22,14 +22,8 @@ void produce(const std::string& topic, const std::vector<RawRecord>& records) {
 }
 
 std::string migrated_database(const std::string& prefix) {
-  const std::string uri = ledger::testing::create_database(prefix);
-  pqxx::connection connection(uri);
-  schema::MigrateOptions options;
-  schema::MigrateResult result;
-  std::string error;
-  if (!schema::migrate(connection, options, result, error)) {
-    throw std::runtime_error("migrate: " + error);
-  }
+  const std::string uri = testing::create_database(prefix);
+  testing::migrate_schema(uri, "ledger");
   return uri;
 }
 
@@ -48,13 +42,9 @@ projector::ProjectorOptions projector_options(const std::string& topic, const st
 
 std::int64_t committed_total(const std::string& uri, const std::string& schema,
                              const std::string& group) {
-  pqxx::connection connection(uri);
-  pqxx::read_transaction tx(connection);
-  return tx
-      .exec_params1("SELECT coalesce(sum(next_offset), 0)::bigint FROM " + tx.quote_name(schema) +
-                        ".consumer_offsets WHERE consumer_group = $1",
-                    group)[0]
-      .as<std::int64_t>();
+  const std::optional<std::int64_t> sum = testing::committed_sum(uri, schema, group);
+  if (!sum) throw std::runtime_error("PostgreSQL cannot be reached");
+  return *sum;
 }
 
 }  // namespace ledger::replay_testing
