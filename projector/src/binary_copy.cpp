@@ -3,7 +3,6 @@
 #include <libpq-fe.h>
 
 #include <array>
-#include <cstring>
 
 namespace ledger::projector {
 namespace {
@@ -42,46 +41,43 @@ int hex_value(char c) {
   return -1;
 }
 
-}  // namespace
-
-std::string numeric_binary(events::Decimal value) {
+// Appends `value`'s numeric binary form, length-prefixed: ndigits, weight, sign, dscale, then
+// base-10000 digits (big-endian int16 each).
+void append_numeric(std::string& out, events::Decimal value) {
   using Units = events::Decimal::Units;
   constexpr std::uint16_t kPositive = 0x0000;
   constexpr std::uint16_t kNegative = 0x4000;
   Units units = value.units();
   const bool negative = units < 0;
   if (negative) units = -units;
-  // 10^-8 units: two base-10000 digits after the point, the rest before it.
+  // 10^-8 units: two base-10000 digits after the point, the rest before it (at most 6: < 10^24).
+  std::array<std::uint16_t, 8> digits{};  // most significant first
+  std::size_t end = digits.size();
   const auto fraction = static_cast<std::uint32_t>(units % events::Decimal::kOne);
-  Units integer = units / events::Decimal::kOne;
-  std::array<std::uint16_t, 12> integer_digits{};  // least significant first
-  std::size_t integer_count = 0;
-  while (integer > 0) {
-    integer_digits[integer_count++] = static_cast<std::uint16_t>(integer % 10000);
-    integer /= 10000;
+  digits[--end] = static_cast<std::uint16_t>(fraction % 10000);
+  digits[--end] = static_cast<std::uint16_t>(fraction / 10000);
+  std::size_t first = end;
+  for (Units integer = units / events::Decimal::kOne; integer > 0; integer /= 10000) {
+    digits[--first] = static_cast<std::uint16_t>(integer % 10000);
   }
-  std::vector<std::uint16_t> digits;
-  for (std::size_t i = integer_count; i > 0; --i) digits.push_back(integer_digits[i - 1]);
-  digits.push_back(static_cast<std::uint16_t>(fraction / 10000));
-  digits.push_back(static_cast<std::uint16_t>(fraction % 10000));
-  auto weight = static_cast<int>(integer_count) - 1;
+  int weight = static_cast<int>(end - first) - 1;  // of the first digit
   // No leading or trailing zero digits (PostgreSQL's own form).
-  std::size_t first = 0;
   while (first < digits.size() && digits[first] == 0) {
     ++first;
     --weight;
   }
   std::size_t last = digits.size();
   while (last > first && digits[last - 1] == 0) --last;
-  std::string out;
   const std::size_t count = last - first;
+  append_be32(out, static_cast<std::uint32_t>(8 + 2 * count));
   append_be16(out, static_cast<std::uint16_t>(count));
   append_be16(out, static_cast<std::uint16_t>(count == 0 ? 0 : weight));
   append_be16(out, count != 0 && negative ? kNegative : kPositive);
   append_be16(out, static_cast<std::uint16_t>(events::Decimal::kScale));
   for (std::size_t i = first; i < last; ++i) append_be16(out, digits[i]);
-  return out;
 }
+
+}  // namespace
 
 BinaryCopy::BinaryCopy(pqxx::dbtransaction& tx, const std::string& table,
                        const std::vector<std::string>& columns)
@@ -149,11 +145,7 @@ void BinaryCopy::put(Timestamp value) {
   append_be64(buffer_, static_cast<std::uint64_t>(value.unix_us - kPostgresEpochUs));
 }
 
-void BinaryCopy::put(Numeric value) {
-  const std::string bytes = numeric_binary(value.value);
-  append_be32(buffer_, static_cast<std::uint32_t>(bytes.size()));
-  buffer_.append(bytes);
-}
+void BinaryCopy::put(Numeric value) { append_numeric(buffer_, value.value); }
 
 void BinaryCopy::put(const Uuid& value) {
   std::array<char, 16> bytes{};

@@ -93,8 +93,4 @@ void copy_binary(pqxx::dbtransaction& tx, const char* table,
   copy.complete();
 }
 
-// The numeric binary form of `value` (exposed for tests): ndigits, weight, sign, dscale, then
-// base-10000 digits, all big-endian int16.
-std::string numeric_binary(events::Decimal value);
-
 }  // namespace ledger::projector
