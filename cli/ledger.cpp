@@ -1,13 +1,13 @@
 // The `ledger` executable: a git-style dispatcher and nothing else. Each folder adds its own
-// subcommands (ledger::<folder>::add_commands); this file only wires them together.
+// subcommands; this file only wires them together, in the order `ledger --help` lists them.
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 
+#include "ledger/local/commands.hpp"
 #include "ledger/producer/commands.hpp"
 #include "ledger/producer/demo_command.hpp"
-#include "ledger/projector/commands.hpp"
-#include "ledger/projector/replay_command.hpp"
-#include "ledger/projector/up.hpp"
+#include "ledger/projector/replay/replay_command.hpp"
+#include "ledger/projector/service/project_command.hpp"
 #include "ledger/queries/commands.hpp"
 #include "ledger/queries/report.hpp"
 #include "ledger/schema/commands.hpp"
@@ -19,11 +19,13 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "ledger 0.1.0");
   int exit_code = EXIT_SUCCESS;
-  ledger::producer::add_commands(app, exit_code);
-  ledger::schema::add_commands(app, exit_code);
-  ledger::projector::add_commands(app, exit_code);
+  ledger::local::add_broker_command(app, exit_code);
+  ledger::producer::add_commands(app, exit_code);  // publish, tail
+  ledger::local::add_db_command(app, exit_code);
+  ledger::schema::add_commands(app, exit_code);  // migrate
+  ledger::projector::add_project_command(app, exit_code);
   ledger::producer::add_demo_command(app, exit_code);
-  ledger::projector::add_up_command(app, exit_code);
+  ledger::local::add_up_command(app, exit_code);
   ledger::projector::add_replay_command(app, exit_code);
   ledger::queries::add_query_commands(app, exit_code);
   ledger::queries::add_report_command(app, exit_code);

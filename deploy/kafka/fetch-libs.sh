@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Puts the Kafka image's jars into deploy/kafka/libs/ (the Dockerfile's kafka target copies
-# them): Apache Kafka's broker at the version the local broker uses (producer/kafka/pom.xml,
+# them): Apache Kafka's broker at the version the local broker uses (local/kafka/pom.xml,
 # falling back to this folder's pom.xml default), plus kafka-tools and the log4j2 bridge.
 # Maven resolves them on the host (~/.m2 and Maven Central); nothing is downloaded inside an
 # image build. The list is cached per version under ${LEDGER_CACHE_DIR:-$HOME/.cache/ledger}.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-broker_pom="$root/producer/kafka/pom.xml"
+broker_pom="$root/local/kafka/pom.xml"
 
 version="${LEDGER_KAFKA_VERSION:-}"
 if [ -z "$version" ] && [ -f "$broker_pom" ]; then

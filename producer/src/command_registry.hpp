@@ -7,7 +7,6 @@ class App;
 
 namespace ledger::producer {
 
-void add_broker_command(CLI::App& app, int& exit_code);   // broker_command.cpp
 void add_publish_command(CLI::App& app, int& exit_code);  // publish_command.cpp
 void add_tail_command(CLI::App& app, int& exit_code);     // tail_command.cpp
 

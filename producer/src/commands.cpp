@@ -5,7 +5,6 @@
 namespace ledger::producer {
 
 void add_commands(CLI::App& app, int& exit_code) {
-  add_broker_command(app, exit_code);
   add_publish_command(app, exit_code);
   add_tail_command(app, exit_code);
 }

@@ -11,7 +11,7 @@
 
 #include "ledger/events/event_types.hpp"
 #include "ledger/events/uuid.hpp"
-#include "ledger/producer/mock_cluster.hpp"
+#include "ledger/local/mock_cluster.hpp"
 #include "ledger/producer/publisher.hpp"
 #include "ledger/producer/topic_reader.hpp"
 #include "publish_test_support.hpp"
@@ -26,7 +26,7 @@ using testing::fresh_event;
 constexpr std::int16_t kProduceApiKey = 0;  // Kafka protocol ApiKey of Produce
 constexpr int kReadTimeoutMs = 30'000;
 
-PublisherOptions mock_options(const MockCluster& cluster, const std::string& topic) {
+PublisherOptions mock_options(const local::MockCluster& cluster, const std::string& topic) {
   PublisherOptions options;
   options.brokers = cluster.bootstrap();
   options.topic = topic;
@@ -55,12 +55,12 @@ void publish_many(Publisher& publisher, Reports& reports, int count, int agents,
   }
 }
 
-std::vector<DecodedRecord> read_back(const MockCluster& cluster, const std::string& topic) {
+std::vector<DecodedRecord> read_back(const local::MockCluster& cluster, const std::string& topic) {
   return testing::decode_all(read_topic(cluster.bootstrap(), topic, kReadTimeoutMs));
 }
 
 TEST(PublisherMock, InvalidEventThrowsEveryErrorAndNothingReachesKafka) {
-  MockCluster cluster({.brokers = 1, .topic = "events", .partitions = 3});
+  local::MockCluster cluster({.brokers = 1, .topic = "events", .partitions = 3});
   Publisher publisher(mock_options(cluster, "events"));
   Event bad = fresh_event(Event::kOrderPlaced, "agent-1");
   bad.mutable_order_placed()->set_quantity("-1");
@@ -110,7 +110,7 @@ TEST(PublisherMock, RefusesWeakeningAndBadProperties) {
 }
 
 TEST(PublisherMock, FillsEnvelopeKeysByAgentAndSetsCloudEventsHeaders) {
-  MockCluster cluster({.brokers = 1, .topic = "events", .partitions = 4});
+  local::MockCluster cluster({.brokers = 1, .topic = "events", .partitions = 4});
   Publisher publisher(mock_options(cluster, "events"));
   const std::string own_id = events::make_uuid_v7();
   Event with_id = fresh_event(Event::kDecisionMade, "agent-a");
@@ -160,7 +160,7 @@ TEST(PublisherMock, FillsEnvelopeKeysByAgentAndSetsCloudEventsHeaders) {
 }
 
 TEST(PublisherMock, RetriableProduceErrorsLoseAndDuplicateNothing) {
-  MockCluster cluster({.brokers = 1, .topic = "events", .partitions = 3});
+  local::MockCluster cluster({.brokers = 1, .topic = "events", .partitions = 3});
   Publisher publisher(mock_options(cluster, "events"));
   Reports reports;
   publish_many(publisher, reports, 300, 10);
@@ -181,7 +181,8 @@ TEST(PublisherMock, RetriableProduceErrorsLoseAndDuplicateNothing) {
 }
 
 TEST(PublisherMock, LeaderChangeMidRunLosesAndDuplicatesNothing) {
-  MockCluster cluster({.brokers = 3, .topic = "events", .partitions = 3, .replication_factor = 3});
+  local::MockCluster cluster(
+      {.brokers = 3, .topic = "events", .partitions = 3, .replication_factor = 3});
   Publisher publisher(mock_options(cluster, "events"));
   Reports reports;
   for (int round = 0; round < 6; ++round) {
@@ -199,7 +200,7 @@ TEST(PublisherMock, LeaderChangeMidRunLosesAndDuplicatesNothing) {
 }
 
 TEST(PublisherMock, BrokerDownReportsFailuresAndDeliveredOnesAreInTheLogOnce) {
-  MockCluster cluster({.brokers = 1, .topic = "events", .partitions = 2});
+  local::MockCluster cluster({.brokers = 1, .topic = "events", .partitions = 2});
   PublisherOptions options = mock_options(cluster, "events");
   options.properties = {{"message.timeout.ms", "1500"}};
   Publisher publisher(options);
@@ -229,7 +230,7 @@ TEST(PublisherMock, BrokerDownReportsFailuresAndDeliveredOnesAreInTheLogOnce) {
 }
 
 TEST(PublisherMock, CloseReportsUndeliverableEventsAsFailed) {
-  MockCluster cluster({.brokers = 1, .topic = "events", .partitions = 1});
+  local::MockCluster cluster({.brokers = 1, .topic = "events", .partitions = 1});
   Publisher publisher(mock_options(cluster, "events"));
   rd_kafka_mock_broker_set_down(cluster.handle(), 1);
   std::vector<std::future<DeliveryReport>> futures;

@@ -1,10 +1,10 @@
-# Tests of the Publisher, ledger publish and ledger tail.
+# Tests of the Publisher, ledger publish and ledger tail (the mock cluster comes from local/).
 
 # Shared helpers: fresh events, decoding read-back records, the exactly-once check, running
 # the `ledger` binary.
 add_library(ledger_publish_test_support STATIC publish_test_support.cpp)
 target_link_libraries(ledger_publish_test_support
-  PUBLIC ledger::producer ledger::events_examples ledger::testing GTest::gtest
+  PUBLIC ledger::producer ledger::local ledger::events_examples ledger::testing GTest::gtest
   PRIVATE ledger_warnings ledger_sanitizers)
 
 # In-process, against librdkafka's mock cluster: validation, envelope, headers, fault injection.

@@ -1,4 +1,4 @@
-#include "batch_runner.hpp"
+#include "ledger/projector/batch_runner.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -86,6 +86,10 @@ std::map<std::int32_t, std::int64_t> BatchRunner::commit_records(std::span<const
       "commit {} ms",
       ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(t4 - t3));
   for (ProjectionExtension* extension : extensions_) extension->reset();
+  if (observer_ != nullptr) {
+    observer_->batch_committed(
+        CommittedBatch{rows_, records.size(), std::chrono::duration<double>(t4 - t0).count()});
+  }
 
   stats_.batches_committed += 1;
   stats_.events_seen += static_cast<std::int64_t>(records.size());
@@ -186,10 +190,15 @@ void BatchRunner::commit_write_failed(const Record& record,
   std::string detail = error.substr(0, error.find('\n'));
   rows_.rejects.push_back(RejectRow{&event, RejectReason::kWriteFailed, detail});
   if (!archive_written_below_.empty()) skip_archive_written_elsewhere();
+  const auto started = std::chrono::steady_clock::now();
   pqxx::work tx(store_.connection());
   store_.advance_offsets(tx, {{record.partition, OffsetAdvance{expected, record.offset + 1}}});
   store_.write_rows(tx, rows_, state_);
   tx.commit();
+  if (observer_ != nullptr) {
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+    observer_->batch_committed(CommittedBatch{rows_, 1, took.count()});
+  }
   ++stats_.write_failures;
   ++stats_.events_rejected;
   ++stats_.events_seen;

@@ -1,4 +1,4 @@
-#include "consumer.hpp"
+#include "ledger/projector/consumer.hpp"
 
 #include <spdlog/spdlog.h>
 

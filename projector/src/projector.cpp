@@ -6,9 +6,9 @@
 #include <stdexcept>
 #include <thread>
 
-#include "batch_runner.hpp"
-#include "consumer.hpp"
-#include "store.hpp"
+#include "ledger/projector/batch_runner.hpp"
+#include "ledger/projector/consumer.hpp"
+#include "ledger/projector/store.hpp"
 
 namespace ledger::projector {
 namespace {
@@ -168,6 +168,8 @@ ProjectorStats Projector::Impl::run(const std::atomic<bool>& stop,
 
 Projector::Projector(ProjectorOptions options) : impl_(new Impl(std::move(options))) {}
 Projector::~Projector() = default;
+
+void Projector::set_observer(BatchObserver* observer) { impl_->runner_.set_observer(observer); }
 
 void Projector::add_extension(ProjectionExtension* extension) {
   impl_->runner_.add_extension(extension);

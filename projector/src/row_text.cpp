@@ -1,11 +1,11 @@
-#include "row_text.hpp"
+#include "ledger/projector/row_text.hpp"
 
 #include <fmt/format.h>
 
 #include "ledger/events/decimal.hpp"
 #include "ledger/events/event_types.hpp"
 #include "ledger/events/uuid.hpp"
-#include "sql_text.hpp"
+#include "ledger/projector/sql_text.hpp"
 
 namespace ledger::projector {
 

@@ -1,4 +1,4 @@
-#include "sql_text.hpp"
+#include "ledger/projector/sql_text.hpp"
 
 #include <fmt/format.h>
 

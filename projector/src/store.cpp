@@ -1,4 +1,4 @@
-#include "store.hpp"
+#include "ledger/projector/store.hpp"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -6,7 +6,7 @@
 #include <chrono>
 
 #include "ledger/events/decimal.hpp"
-#include "sql_text.hpp"
+#include "ledger/projector/sql_text.hpp"
 
 namespace ledger::projector {
 

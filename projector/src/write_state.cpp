@@ -4,9 +4,9 @@
 #include <tuple>
 
 #include "ledger/events/decimal.hpp"
-#include "row_text.hpp"
-#include "sql_text.hpp"
-#include "store.hpp"
+#include "ledger/projector/row_text.hpp"
+#include "ledger/projector/sql_text.hpp"
+#include "ledger/projector/store.hpp"
 
 namespace ledger::projector {
 namespace {

@@ -1,9 +1,9 @@
 // Redelivery, duplicates and fencing against the real broker and PostgreSQL.
 #include <gtest/gtest.h>
 
-#include "batch_runner.hpp"
 #include "harness.hpp"
-#include "store.hpp"
+#include "ledger/projector/batch_runner.hpp"
+#include "ledger/projector/store.hpp"
 
 namespace ledger::projector::testing {
 namespace {

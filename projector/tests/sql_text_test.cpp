@@ -1,6 +1,6 @@
 // struct_json: a protobuf Struct as JSON text for a jsonb column, equal to what protobuf's own
 // JSON printer writes (it replaced that printer on the hot path).
-#include "sql_text.hpp"
+#include "ledger/projector/sql_text.hpp"
 
 #include <google/protobuf/util/json_util.h>
 #include <gtest/gtest.h>

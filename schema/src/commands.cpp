@@ -6,9 +6,6 @@
 
 namespace ledger::schema {
 
-void add_commands(CLI::App& app, int& exit_code) {
-  detail::add_db_command(app, exit_code);
-  detail::add_migrate_command(app, exit_code);
-}
+void add_commands(CLI::App& app, int& exit_code) { detail::add_migrate_command(app, exit_code); }
 
 }  // namespace ledger::schema

@@ -7,7 +7,6 @@ class App;
 
 namespace ledger::schema::detail {
 
-void add_db_command(CLI::App& app, int& exit_code);
 void add_migrate_command(CLI::App& app, int& exit_code);
 
 }  // namespace ledger::schema::detail

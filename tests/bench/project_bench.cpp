@@ -21,17 +21,13 @@
 //   LEDGER_TEST_STATE_DIR=build/x/test-state LEDGER_BIN=build/x/cli/ledger
 //     build/x/tests/bench/ledger_project_bench [--events N] [--db-admin-uri URI]
 // Not a ctest test (it runs for minutes).
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <pqxx/pqxx>
 #include <string>
 #include <thread>
@@ -39,6 +35,7 @@
 
 #include "bench_support.hpp"
 #include "guarantees_support.hpp"
+#include "ledger/local/process/process.hpp"
 #include "ledger/testing/database.hpp"
 #include "ledger/testing/services.hpp"
 
@@ -93,42 +90,30 @@ ProjectorRun run_projector(const BenchOptions& options, const std::string& topic
     argv.push_back("--batch-events-max");
     argv.push_back(std::to_string(options.batch_events_max));
   }
-  std::vector<char*> args;
-  for (std::string& arg : argv) args.push_back(arg.data());
-  args.push_back(nullptr);
   ProjectorRun run;
   const auto start = Clock::now();
   const std::string log_path = testing::state_dir() + "/project_bench.log";
   std::printf("  ledger project logs to %s\n", log_path.c_str());
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0644);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  pid_t pid = 0;
-  const int spawned = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (spawned != 0) throw std::runtime_error("cannot start " + argv[0]);
-  int status = 0;
-  rusage usage{};
-  for (;;) {
-    // VmHWM sampled while the child lives: wait4's ru_maxrss would also count the parent's
-    // pages (posix_spawn's vfork shares them until exec, and exec keeps that high-water mark).
-    run.peak_rss_kb_at_end = std::max(run.peak_rss_kb_at_end, bench::peak_rss_kb(pid));
-    const pid_t done = wait4(pid, &status, WNOHANG, &usage);
-    if (done == pid) break;
+  local::process::SpawnOptions spawn;
+  spawn.argv = argv;
+  spawn.log_path = log_path;
+  spawn.truncate_log = true;
+  local::process::Child child(spawn);
+  std::optional<int> exit_status;
+  while (!(exit_status = child.wait(50))) {
+    // VmHWM sampled while the child lives (after its exec: the fork's pages are not counted).
+    run.peak_rss_kb_at_end = std::max(run.peak_rss_kb_at_end, bench::peak_rss_kb(child.pid()));
     if (run.peak_rss_kb_at_quarter == 0 &&
         testing::committed_sum(uri, "ledger", "bench").value_or(0) >= total / 4) {
-      run.peak_rss_kb_at_quarter = bench::peak_rss_kb(pid);
+      run.peak_rss_kb_at_quarter = bench::peak_rss_kb(child.pid());
       std::printf("  projector peak RSS at %lld committed: %ld KiB (%.1f s)\n",
                   static_cast<long long>(total / 4), run.peak_rss_kb_at_quarter,
                   seconds_since(start));
       std::fflush(stdout);
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   run.seconds = seconds_since(start);
-  run.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  run.exit_status = *exit_status;
   return run;
 }
 

@@ -1,11 +1,5 @@
 #include "guarantees_support.hpp"
 
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -15,74 +9,26 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "ledger/projector/replay_compare.hpp"
+#include "ledger/projector/replay/replay_compare.hpp"
 #include "ledger/testing/services.hpp"
-
-extern char** environ;
 
 namespace ledger::guarantees {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-int status_code(int status) {
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return -1;
+local::process::SpawnOptions spawn_options(const std::vector<std::string>& argv,
+                                           const std::string& log_path) {
+  local::process::SpawnOptions options;
+  options.argv = argv;
+  options.log_path = log_path;
+  return options;
 }
 
 }  // namespace
 
 ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::string& log_path)
-    : log_path_(log_path) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND,
-                                   0644);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  std::vector<char*> args;
-  for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-  args.push_back(nullptr);
-  const int err = posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (err != 0)
-    throw std::runtime_error("cannot start " + argv[0] + ": errno " + std::to_string(err));
-}
-
-ChildProcess::~ChildProcess() {
-  if (running()) kill_hard();
-}
-
-bool ChildProcess::reap(bool block) {
-  if (exit_status_ >= 0) return true;
-  int status = 0;
-  const pid_t done = waitpid(pid_, &status, block ? 0 : WNOHANG);
-  if (done != pid_) return false;
-  exit_status_ = status_code(status);
-  return true;
-}
-
-bool ChildProcess::running() { return !reap(false); }
-
-bool ChildProcess::kill_hard() {
-  if (!running()) return false;
-  ::kill(pid_, SIGKILL);
-  reap(true);
-  return true;
-}
-
-int ChildProcess::stop(int timeout_ms) {
-  if (!running()) return exit_status_;
-  ::kill(pid_, SIGTERM);
-  const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (Clock::now() < deadline) {
-    if (reap(false)) return exit_status_;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  kill_hard();
-  return -1;
-}
+    : Child(spawn_options(argv, log_path)), log_path_(log_path) {}
 
 std::string ChildProcess::log() const {
   std::ifstream in(log_path_);
@@ -94,14 +40,10 @@ std::string ChildProcess::log() const {
 int run_ledger(const std::vector<std::string>& args, const std::string& log_path, int timeout_ms) {
   std::vector<std::string> argv{ledger::testing::ledger_bin()};
   argv.insert(argv.end(), args.begin(), args.end());
-  ChildProcess child(argv, log_path);
-  const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
-  while (Clock::now() < deadline) {
-    if (!child.running()) return child.exit_status();
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  child.kill_hard();
-  return -1;
+  std::string error;
+  const auto status = local::process::run(spawn_options(argv, log_path), timeout_ms, error);
+  if (!status) std::ofstream(log_path, std::ios::app) << "run_ledger: " << error << "\n";
+  return status.value_or(-1);
 }
 
 std::vector<std::string> project_argv(const std::string& bootstrap, const std::string& topic,

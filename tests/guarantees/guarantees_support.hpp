@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "ledger/local/process/process.hpp"
 #include "ledger/testing/database.hpp"
 #include "ledger/testing/mixed_log.hpp"
 
@@ -24,33 +25,19 @@ namespace ledger::guarantees {
 
 using testing::RawRecord;
 
-// A child process whose stdout and stderr go to `log_path`. The destructor SIGKILLs and reaps a
-// child still running, so a failing test leaves nothing behind.
-class ChildProcess {
+// A child process (local/process) whose stdout and stderr are appended to `log_path`. The
+// destructor SIGKILLs and reaps a child still running, so a failing test leaves nothing behind.
+class ChildProcess : public local::process::Child {
  public:
   ChildProcess(const std::vector<std::string>& argv, const std::string& log_path);
-  ~ChildProcess();
-  ChildProcess(const ChildProcess&) = delete;
-  ChildProcess& operator=(const ChildProcess&) = delete;
-
-  pid_t pid() const { return pid_; }
   const std::string& log_path() const { return log_path_; }
-  // True while the child has not exited (reaps it when it has).
-  bool running();
   // SIGKILL, then reap. Returns false when the child had already exited by itself.
-  bool kill_hard();
-  // SIGTERM and wait up to `timeout_ms`; returns the exit status (-1: still running, killed).
-  int stop(int timeout_ms);
-  // Exit status once exited (WEXITSTATUS, 128+signal when signaled), -1 while running.
-  int exit_status() const { return exit_status_; }
+  bool kill_hard() { return kill(); }
   // The whole log so far.
   std::string log() const;
 
  private:
-  bool reap(bool block);
-  pid_t pid_ = -1;
   std::string log_path_;
-  int exit_status_ = -1;
 };
 
 // Runs `ledger <args...>` to completion (bounded by `timeout_ms`); returns its exit status and

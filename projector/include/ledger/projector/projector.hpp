@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "ledger/projector/extension.hpp"
+#include "ledger/projector/observer.hpp"
 #include "ledger/projector/options.hpp"
 
 namespace ledger::projector {
@@ -45,6 +46,9 @@ class Projector {
   // Adds a projection to every batch (see extension.hpp). Not owned; must outlive run().
   // REQUIRES: called before run().
   void add_extension(ProjectionExtension* extension);
+  // Tells `observer` of every committed batch (see observer.hpp). Not owned; must outlive
+  // run(). REQUIRES: called before run().
+  void set_observer(BatchObserver* observer);
 
   // Consumes until `stop` is set, or (options.exit_at_end) every assigned partition is caught
   // up. A batch being written when `stop` is set is finished; one being collected is written

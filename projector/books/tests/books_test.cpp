@@ -1,0 +1,469 @@
+// The books extension through the real pipeline (Kafka -> Projector + books -> PostgreSQL): a
+// hand-computed scenario (register, open long, add, HOLD, partial close, deposit, flip to
+// short, marks in heartbeats, an offline gap) with every column of positions,
+// position_changes, closed_positions, performance_snapshots, performance_summary and
+// strategy_performance asserted to the last decimal; the derived system events; batch
+// splitting (one event per batch vs one batch) gives identical tables; the offline threshold.
+//
+// Hand computation (BTC, leverage 2, initial balance 10000):
+//   F1 buy 1 @ 100 fee 0.1      opened    q 1    C 100    F 0.1
+//   F2 buy 1 @ 110 fee 0.11     increased q 2    C 210    F 0.21   avg 105
+//   HB1 mark 120: U = 2*120 - 210 = 30; cash 10000 - 210 - 0.21 = 9789.79; equity 10029.79;
+//       total P&L 29.79; ROI 0.2979 %; margin 240/2 = 120
+//   F3 sell 0.5 @ 130 fee 0.065 reduced  share 210*0.5/2 = 52.5, dR = 65 - 52.5 = 12.5,
+//       q 1.5, C 157.5, F 0.275
+//   deposit 1000: capital 11000
+//   F4 sell 2.5 @ 120 fee 0.3   flipped: closes 1.5 (dR = 180 - 157.5 = 22.5, fee share
+//       0.3*1.5/2.5 = 0.18): round trip #1 long, entry 210/2 = 105, exit (65+180)/2 = 122.5,
+//       gross 35, fees 0.455, net 34.545; opens #2 short q -1, C -120, F 0.12
+//   HB2 mark 110: U = -110 + 120 = 10; cash 11000 + 35 - 0.575 + 120 = 11154.425;
+//       equity 11044.425; total P&L 44.425; ROI 44.425/11000*100 = 0.40386364 (half even)
+//   HB3 mark 100 (220 s after HB2 > 120 s: agent_offline at HB2 + 120 s): U = 20;
+//       equity 11054.425; total P&L 54.425; ROI 0.49477273
+#include "ledger/projector/books/books.hpp"
+
+#include <gtest/gtest.h>
+
+#include <ctime>
+
+#include "harness.hpp"
+
+namespace ledger::projector::testing {
+namespace {
+
+using ledger::v1::Event;
+
+constexpr std::int64_t kT0 = 1'767'323'045;  // 2026-01-02T03:04:05Z
+const std::string kD1 = "0190f5a0-0000-7000-8000-0000000000d1";
+const std::string kD2 = "0190f5a0-0000-7000-8000-0000000000d2";
+const std::string kD3 = "0190f5a0-0000-7000-8000-0000000000d3";
+const std::string kD4 = "0190f5a0-0000-7000-8000-0000000000d4";
+const std::string kD5 = "0190f5a0-0000-7000-8000-0000000000d5";
+
+// "2026-01-02 03:04:05+00" + offset_s, as PostgreSQL prints a timestamptz in UTC.
+std::string ts(std::int64_t offset_s) {
+  const std::time_t t = static_cast<std::time_t>(kT0 + offset_s);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S+00", &tm);
+  return text;
+}
+
+std::string join(std::initializer_list<std::string> parts) {
+  std::string out;
+  for (const std::string& part : parts) {
+    if (!out.empty()) out += "|";
+    out += part;
+  }
+  return out;
+}
+
+class Scenario {
+ public:
+  explicit Scenario(Harness& h) : h_(h) {}
+
+  Event at(Event event, std::int64_t offset_s) {
+    event.mutable_occurred_at()->set_seconds(kT0 + offset_s);
+    event.mutable_occurred_at()->set_nanos(0);
+    return event;
+  }
+  Event decision(const std::string& id, ledger::v1::DecisionMade::Action action,
+                 std::int64_t offset_s) {
+    Event e = h_.make(Event::kDecisionMade);
+    e.mutable_decision_made()->set_decision_id(id);
+    e.mutable_decision_made()->set_action(action);
+    return at(e, offset_s);
+  }
+  Event place(const std::string& order, const std::string& decision, bool buy,
+              const std::string& quantity, std::int64_t offset_s) {
+    Event e = h_.make(Event::kOrderPlaced);
+    auto* p = e.mutable_order_placed();
+    p->set_order_id(order);
+    p->set_decision_id(decision);
+    p->set_side(buy ? ledger::v1::OrderPlaced::BUY : ledger::v1::OrderPlaced::SELL);
+    p->set_order_type(ledger::v1::OrderPlaced::MARKET);
+    p->clear_price();
+    p->set_quantity(quantity);
+    p->set_leverage(2);
+    return at(e, offset_s);
+  }
+  Event fill(const std::string& order, const std::string& fill, const std::string& price,
+             const std::string& quantity, const std::string& fee, std::int64_t offset_s) {
+    Event e = h_.make(Event::kOrderFilled);
+    auto* f = e.mutable_order_filled();
+    f->set_order_id(order);
+    f->set_fill_id(fill);
+    f->set_price(price);
+    f->set_quantity(quantity);
+    f->set_fee(fee);
+    return at(e, offset_s);
+  }
+  Event heartbeat(const std::string& btc_mark, std::int64_t offset_s) {
+    Event e = h_.make(Event::kAgentHeartbeat);
+    e.mutable_agent_heartbeat()->mutable_marks()->clear();
+    (*e.mutable_agent_heartbeat()->mutable_marks())["BTC"] = btc_mark;
+    return at(e, offset_s);
+  }
+
+  std::vector<Event> events() {
+    using A = ledger::v1::DecisionMade;
+    Event deposit = h_.make(Event::kBalanceAdjusted);
+    deposit.mutable_balance_adjusted()->set_amount("1000");
+    return {at(h_.make(Event::kAgentRegistered), 0),
+            decision(kD1, A::OPEN_LONG, 1),
+            place("O1", kD1, true, "1", 2),
+            fill("O1", "F1", "100", "1", "0.1", 3),
+            place("O2", kD2, true, "1", 4),
+            fill("O2", "F2", "110", "1", "0.11", 5),
+            heartbeat("120", 60),
+            decision(kD5, A::HOLD, 70),
+            place("O3", kD3, false, "0.5", 80),
+            fill("O3", "F3", "130", "0.5", "0.065", 90),
+            at(deposit, 100),
+            place("O4", kD4, false, "2.5", 110),
+            fill("O4", "F4", "120", "2.5", "0.3", 120),
+            heartbeat("110", 180),
+            heartbeat("100", 400)};
+  }
+
+ private:
+  Harness& h_;
+};
+
+ProjectorStats project_with_books(Harness& h, std::size_t batch_events_max,
+                                  ExtensionOptions extension_options = {}) {
+  ProjectorOptions options = h.options();
+  options.batch_events_max = batch_events_max;
+  Projector projector(options);
+  const auto extensions = make_standard_extensions(extension_options);
+  for (const auto& extension : extensions) projector.add_extension(extension.get());
+  return projector.run_until_caught_up(60'000);
+}
+
+// Every row of every books table as text, for comparing two databases.
+std::vector<std::string> books_tables(Harness& h) {
+  std::vector<std::string> out;
+  for (const char* table :
+       {"positions", "position_changes", "closed_positions", "performance_snapshots",
+        "performance_summary", "strategy_performance", "accounting_state"}) {
+    for (const std::string& row :
+         h.rows(std::string(table) + "::text", std::string(table) + " " + table)) {
+      out.push_back(std::string(table) + ": " + row);
+    }
+  }
+  for (const std::string& row :
+       h.rows("event_type, agent_id, occurred_at, message, details::text, kafka_offset",
+              "system_events WHERE component = 'accounting'")) {
+    out.push_back("system_events: " + row);
+  }
+  return out;
+}
+
+TEST(BooksTest, HandComputedScenarioEveryColumn) {
+  Harness h;
+  Scenario scenario(h);
+  const std::vector<Event> events = scenario.events();
+  h.publish_many(events);
+  const ProjectorStats stats = project_with_books(h, 10'000);
+  EXPECT_EQ(stats.events_rejected, 0);
+  EXPECT_EQ(stats.events_projected, static_cast<std::int64_t>(events.size()));
+
+  EXPECT_EQ(h.rows("agent_id, symbol, position_number, side, quantity, average_entry_price, "
+                   "cost_basis, realized_pnl_gross, fees_paid, realized_pnl_net, mark_price, "
+                   "marked_at, unrealized_pnl, notional, leverage, margin_used, entry_quantity, "
+                   "exit_quantity, peak_quantity, fill_count, opened_at, updated_at, closed_at, "
+                   "status, opening_decision_id, opening_order_id, strategy_id",
+                   "positions"),
+            std::vector<std::string>{join({"agent-1",
+                                           "BTC",
+                                           "2",
+                                           "short",
+                                           "-1.00000000",
+                                           "120.00000000",
+                                           "-120.0000000000000000",
+                                           "0.00000000",
+                                           "0.12000000",
+                                           "-0.12000000",
+                                           "100.00000000",
+                                           ts(400),
+                                           "20.00000000",
+                                           "100.00000000",
+                                           "2",
+                                           "50.00000000",
+                                           "1.00000000",
+                                           "0.00000000",
+                                           "1.00000000",
+                                           "1",
+                                           ts(120),
+                                           ts(400),
+                                           "NULL",
+                                           "open",
+                                           kD4,
+                                           "O4",
+                                           "trend-v1"})});
+
+  EXPECT_EQ(h.rows("agent_id, symbol, position_number, closed_position_number, change, fill_side, "
+                   "fill_price, fill_quantity, quantity_before, quantity_after, side_after, "
+                   "average_entry_price_after, realized_pnl_delta, fee, fill_id, order_id, "
+                   "decision_id, strategy_id, occurred_at, event_id, kafka_partition, kafka_offset",
+                   "position_changes", "kafka_offset"),
+            (std::vector<std::string>{join({"agent-1",
+                                            "BTC",
+                                            "1",
+                                            "NULL",
+                                            "opened",
+                                            "buy",
+                                            "100.00000000",
+                                            "1.00000000",
+                                            "0.00000000",
+                                            "1.00000000",
+                                            "long",
+                                            "100.00000000",
+                                            "0.00000000",
+                                            "0.10000000",
+                                            "F1",
+                                            "O1",
+                                            kD1,
+                                            "trend-v1",
+                                            ts(3),
+                                            events[3].event_id(),
+                                            "0",
+                                            "3"}),
+                                      join({"agent-1",
+                                            "BTC",
+                                            "1",
+                                            "NULL",
+                                            "increased",
+                                            "buy",
+                                            "110.00000000",
+                                            "1.00000000",
+                                            "1.00000000",
+                                            "2.00000000",
+                                            "long",
+                                            "105.00000000",
+                                            "0.00000000",
+                                            "0.11000000",
+                                            "F2",
+                                            "O2",
+                                            kD2,
+                                            "trend-v1",
+                                            ts(5),
+                                            events[5].event_id(),
+                                            "0",
+                                            "5"}),
+                                      join({"agent-1",
+                                            "BTC",
+                                            "1",
+                                            "NULL",
+                                            "reduced",
+                                            "sell",
+                                            "130.00000000",
+                                            "0.50000000",
+                                            "2.00000000",
+                                            "1.50000000",
+                                            "long",
+                                            "105.00000000",
+                                            "12.50000000",
+                                            "0.06500000",
+                                            "F3",
+                                            "O3",
+                                            kD3,
+                                            "trend-v1",
+                                            ts(90),
+                                            events[9].event_id(),
+                                            "0",
+                                            "9"}),
+                                      join({"agent-1",
+                                            "BTC",
+                                            "2",
+                                            "1",
+                                            "flipped",
+                                            "sell",
+                                            "120.00000000",
+                                            "2.50000000",
+                                            "1.50000000",
+                                            "-1.00000000",
+                                            "short",
+                                            "120.00000000",
+                                            "22.50000000",
+                                            "0.30000000",
+                                            "F4",
+                                            "O4",
+                                            kD4,
+                                            "trend-v1",
+                                            ts(120),
+                                            events[12].event_id(),
+                                            "0",
+                                            "12"})}));
+
+  EXPECT_EQ(h.rows("agent_id, symbol, position_number, side, strategy_id, opening_decision_id, "
+                   "opening_order_id, entry_avg_price, exit_avg_price, quantity, peak_quantity, "
+                   "opened_at, closed_at, duration, gross_pnl, fees, net_pnl, outcome, "
+                   "ended_by_flip, fill_count, decision_ids, order_ids, ids_truncated, "
+                   "event_id, kafka_partition, kafka_offset",
+                   "closed_positions"),
+            std::vector<std::string>{join({"agent-1",
+                                           "BTC",
+                                           "1",
+                                           "long",
+                                           "trend-v1",
+                                           kD1,
+                                           "O1",
+                                           "105.00000000",
+                                           "122.50000000",
+                                           "2.00000000",
+                                           "2.00000000",
+                                           ts(3),
+                                           ts(120),
+                                           "00:01:57",
+                                           "35.00000000",
+                                           "0.45500000",
+                                           "34.54500000",
+                                           "win",
+                                           "true",
+                                           "4",
+                                           "{" + kD1 + "," + kD2 + "," + kD3 + "," + kD4 + "}",
+                                           "{O1,O2,O3,O4}",
+                                           "false",
+                                           events[12].event_id(),
+                                           "0",
+                                           "12"})});
+
+  EXPECT_EQ(
+      h.rows("agent_id, occurred_at, capital, cash, position_value, total_value, "
+             "realized_pnl_gross, fees_paid, realized_pnl_net, funding, unrealized_pnl, "
+             "total_pnl, roi_pct, gross_exposure, margin_used, open_position_count, event_id, "
+             "kafka_partition, kafka_offset",
+             "performance_snapshots", "kafka_offset"),
+      (std::vector<std::string>{
+          join({"agent-1", ts(60), "10000.00000000", "9789.79000000", "240.00000000",
+                "10029.79000000", "0.00000000", "0.21000000", "-0.21000000", "0.00000000",
+                "30.00000000", "29.79000000", "0.29790000", "240.00000000", "120.00000000", "1",
+                events[6].event_id(), "0", "6"}),
+          join({"agent-1", ts(180), "11000.00000000", "11154.42500000", "-110.00000000",
+                "11044.42500000", "35.00000000", "0.57500000", "34.42500000", "0.00000000",
+                "10.00000000", "44.42500000", "0.40386364", "110.00000000", "55.00000000", "1",
+                events[13].event_id(), "0", "13"}),
+          join({"agent-1", ts(400), "11000.00000000", "11154.42500000", "-100.00000000",
+                "11054.42500000", "35.00000000", "0.57500000", "34.42500000", "0.00000000",
+                "20.00000000", "54.42500000", "0.49477273", "100.00000000", "50.00000000", "1",
+                events[14].event_id(), "0", "14"})}));
+
+  EXPECT_EQ(
+      h.rows("agent_id, capital, cash, position_value, total_value, realized_pnl_gross, "
+             "fees_paid, realized_pnl_net, funding, unrealized_pnl, total_pnl, roi_pct, "
+             "gross_exposure, margin_used, open_position_count, fill_count, round_trips, wins, "
+             "losses, breakevens, win_rate_pct, gross_profit, gross_loss, net_pnl, trade_fees, "
+             "average_win, average_loss, largest_win, largest_loss, profit_factor, expectancy, "
+             "average_duration, snapshots, max_drawdown, max_drawdown_pct, daily_returns, "
+             "volatility_pct, sharpe_ratio, sortino_ratio, total_return_pct, "
+             "annualized_return_pct, first_snapshot_at, last_snapshot_at, updated_at",
+             "performance_summary"),
+      std::vector<std::string>{join({"agent-1",
+                                     "11000.00000000",
+                                     "11154.42500000",
+                                     "-100.00000000",
+                                     "11054.42500000",
+                                     "35.00000000",
+                                     "0.57500000",
+                                     "34.42500000",
+                                     "0.00000000",
+                                     "20.00000000",
+                                     "54.42500000",
+                                     "0.49477273",
+                                     "100.00000000",
+                                     "50.00000000",
+                                     "1",
+                                     "4",
+                                     "1",
+                                     "1",
+                                     "0",
+                                     "0",
+                                     "100",
+                                     "34.54500000",
+                                     "0.00000000",
+                                     "34.54500000",
+                                     "0.45500000",
+                                     "34.54500000",
+                                     "NULL",
+                                     "34.54500000",
+                                     "NULL",
+                                     "NULL",
+                                     "34.54500000",
+                                     "00:01:57",
+                                     "3",
+                                     "0.00000000",
+                                     "0",
+                                     "0",
+                                     "NULL",
+                                     "NULL",
+                                     "NULL",
+                                     "0.49477273",
+                                     "NULL",
+                                     ts(60),
+                                     ts(400),
+                                     ts(400)})});
+
+  EXPECT_EQ(h.rows("agent_id, strategy_id, round_trips, wins, losses, breakevens, win_rate_pct, "
+                   "gross_profit, gross_loss, net_pnl, fees, average_win, average_loss, "
+                   "largest_win, largest_loss, profit_factor, expectancy, average_duration, "
+                   "updated_at",
+                   "strategy_performance"),
+            std::vector<std::string>{
+                join({"agent-1", "trend-v1", "1", "1", "0", "0", "100", "34.54500000", "0.00000000",
+                      "34.54500000", "0.45500000", "34.54500000", "NULL", "34.54500000", "NULL",
+                      "NULL", "34.54500000", "00:01:57", ts(120)})});
+
+  // Derived system events: opened (F1), flipped (F4), offline (HB2 + 120 s, found at HB3).
+  EXPECT_EQ(h.rows("event_type, source, severity, component, agent_id, occurred_at, event_id, "
+                   "kafka_offset",
+                   "system_events WHERE component = 'accounting'", "kafka_offset, event_type"),
+            (std::vector<std::string>{join({"position_opened", "derived", "info", "accounting",
+                                            "agent-1", ts(3), events[3].event_id(), "3"}),
+                                      join({"position_flipped", "derived", "info", "accounting",
+                                            "agent-1", ts(120), events[12].event_id(), "12"}),
+                                      join({"agent_offline", "derived", "warning", "accounting",
+                                            "agent-1", ts(300), events[14].event_id(), "14"})}));
+  EXPECT_EQ(h.value("SELECT details->>'gap_us' FROM system_events "
+                    "WHERE event_type = 'agent_offline'"),
+            "220000000");
+  // The exact state is kept apart from the rounded rows (scale 16 cost basis).
+  EXPECT_EQ(h.value("SELECT (state::jsonb)->>'version' FROM accounting_state"), "1");
+}
+
+TEST(BooksTest, OneEventPerBatchGivesTheSameTablesAsOneBatch) {
+  Harness split;
+  Harness whole;
+  Scenario scenario(split);
+  const std::vector<Event> events = scenario.events();
+  split.publish_many(events);
+  whole.publish_many(events);
+  const ProjectorStats split_stats = project_with_books(split, 1);
+  const ProjectorStats whole_stats = project_with_books(whole, 10'000);
+  EXPECT_GE(split_stats.batches_committed, static_cast<std::int64_t>(events.size()));
+  EXPECT_LT(whole_stats.batches_committed, split_stats.batches_committed);
+  const std::vector<std::string> split_rows = books_tables(split);
+  EXPECT_GT(split_rows.size(), 10u);
+  EXPECT_EQ(split_rows, books_tables(whole));
+}
+
+TEST(BooksTest, OfflineThresholdComesFromTheOptions) {
+  Harness h;
+  Scenario scenario(h);
+  h.publish_many({scenario.heartbeat("100", 0), scenario.heartbeat("100", 250),
+                  scenario.heartbeat("100", 260)});
+  ExtensionOptions options;
+  options.offline_after_s = 200;
+  project_with_books(h, 10'000, options);
+  // 250 s > 200 s: offline at 200 s; 10 s: not. No positions: marks change nothing.
+  EXPECT_EQ(h.rows("event_type, occurred_at, details->>'offline_after_us'",
+                   "system_events WHERE component = 'accounting'"),
+            std::vector<std::string>{join({"agent_offline", ts(200), "200000000"})});
+  EXPECT_EQ(h.count("positions"), 0);
+  EXPECT_EQ(h.count("performance_snapshots"), 3);
+  EXPECT_EQ(h.value("SELECT capital FROM performance_summary"), "0.00000000");
+}
+
+}  // namespace
+}  // namespace ledger::projector::testing

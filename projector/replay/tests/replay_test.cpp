@@ -1,0 +1,283 @@
+// Replay against the real broker and PostgreSQL, after a mixed run (rejects, duplicates,
+// partial fills, flips, undecodable bytes).
+#include "ledger/projector/replay/replay.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <pqxx/pqxx>
+#include <thread>
+
+#include "ledger/projector/books/books.hpp"
+#include "ledger/projector/projector.hpp"
+#include "ledger/projector/replay/replay_compare.hpp"
+#include "ledger/schema/migrator.hpp"
+#include "ledger/testing/services.hpp"
+#include "replay_support.hpp"
+
+namespace ledger::projector {
+namespace {
+
+using namespace ledger::replay_testing;
+using Clock = std::chrono::steady_clock;
+
+constexpr int kTimeoutMs = 120'000;
+
+ReplayOptions replay_options(const std::string& topic, const std::string& uri, ReplayMode mode,
+                             ReplaySource source = ReplaySource::kKafka) {
+  ReplayOptions options;
+  options.projector = projector_options(topic, uri, "ledger");
+  options.projector.batch_events_max = 2000;
+  options.mode = mode;
+  options.source = source;
+  return options;
+}
+
+// The standard extensions (books), fresh for one projector or one replay, as in production.
+struct Extensions {
+  std::vector<std::unique_ptr<ProjectionExtension>> owned = make_standard_extensions();
+  std::vector<ProjectionExtension*> raw() const {
+    std::vector<ProjectionExtension*> pointers;
+    for (const auto& extension : owned) pointers.push_back(extension.get());
+    return pointers;
+  }
+};
+
+void project_live(const std::string& topic, const std::string& uri, const std::string& schema,
+                  const std::string& group = "ledger-projector") {
+  Extensions extensions;
+  Projector projector(projector_options(topic, uri, schema, group));
+  for (ProjectionExtension* extension : extensions.raw()) projector.add_extension(extension);
+  projector.run_until_caught_up(kTimeoutMs);
+}
+
+// Every index of `schema` (partitions' too) as "table: definition", the schema name removed.
+std::vector<std::string> index_definitions(const std::string& uri, const std::string& schema) {
+  pqxx::connection connection(uri);
+  pqxx::read_transaction tx(connection);
+  std::vector<std::string> definitions;
+  for (const pqxx::row& row : tx.exec_params(
+           "SELECT tablename || ': ' || replace(indexdef, quote_ident(schemaname) || '.', '') "
+           "FROM pg_indexes WHERE schemaname = $1 ORDER BY 1",
+           schema)) {
+    definitions.emplace_back(row[0].c_str());
+  }
+  return definitions;
+}
+
+ReplayResult replay(ReplayOptions options, const std::atomic<bool>& stop) {
+  Extensions extensions;
+  options.extensions = extensions.raw();
+  return run_replay(options, stop);
+}
+
+std::int64_t count(const std::string& uri, const std::string& sql) {
+  pqxx::connection connection(uri);
+  pqxx::read_transaction tx(connection);
+  return tx.exec1(sql)[0].as<std::int64_t>();
+}
+
+TEST(Replay, KafkaAndArchiveRebuildsEqualTheLiveTablesRowForRow) {
+  const std::string topic = ledger::testing::create_topic("replay.equal", 3);
+  const std::string uri = migrated_database("replay_equal");
+  const std::vector<RawRecord> records = mixed_run(11, 2500, 4, true);
+  produce(topic, records);
+  project_live(topic, uri, "ledger");
+  EXPECT_EQ(count(uri, "SELECT count(*) FROM ledger.rejects WHERE reason = 'write_failed'"), 1);
+  // The run is mixed: rejects, duplicates, partial fills and undecodable bytes are all there.
+  EXPECT_GT(count(uri, "SELECT count(*) FROM ledger.rejects WHERE reason = 'undecodable'"), 0);
+  EXPECT_GT(count(uri, "SELECT count(*) FROM ledger.rejects WHERE reason LIKE 'fill_%'"), 0);
+  EXPECT_GT(count(uri, "SELECT count(*) FROM ledger.rejects WHERE reason = 'invalid_field'"), 0);
+  EXPECT_GT(count(uri,
+                  "SELECT count(*) FROM ledger.order_events WHERE to_status = "
+                  "'partially_filled'"),
+            0);
+  EXPECT_EQ(count(uri, "SELECT count(*) FROM ledger.event_archive"),
+            static_cast<std::int64_t>(records.size()));
+  // ... and the books: positions opened, closed and flipped.
+  EXPECT_GT(count(uri, "SELECT count(*) FROM ledger.closed_positions"), 0);
+  EXPECT_GT(count(uri, "SELECT count(*) FROM ledger.position_changes WHERE change = 'flipped'"), 0);
+
+  const std::atomic<bool> stop{false};
+  ReplayOptions from_kafka = replay_options(topic, uri, ReplayMode::kBuild);
+  from_kafka.target_schema = "rebuild_kafka";
+  const ReplayResult kafka = replay(from_kafka, stop);
+  EXPECT_EQ(kafka.events, static_cast<std::int64_t>(records.size()));
+  pqxx::connection connection(uri);
+  const auto kafka_diff = compare_schemas(connection, "ledger", "rebuild_kafka");
+  EXPECT_TRUE(kafka_diff.empty()) << describe_differences(kafka_diff);
+  // The rebuild loads without its indexes and creates them afterwards: the same ones as the
+  // migrations made, partitions included.
+  EXPECT_GT(kafka.indexes_built, 20);
+  EXPECT_EQ(index_definitions(uri, "rebuild_kafka"), index_definitions(uri, "ledger"));
+  // The archive rows are the live archive's (copied inside PostgreSQL), received_at included.
+  EXPECT_EQ(count(uri,
+                  "SELECT count(*) FROM ledger.event_archive l JOIN rebuild_kafka.event_archive r "
+                  "USING (kafka_topic, kafka_partition, kafka_offset) "
+                  "WHERE l.received_at = r.received_at AND l.payload = r.payload"),
+            static_cast<std::int64_t>(records.size()));
+
+  ReplayOptions from_archive =
+      replay_options(topic, uri, ReplayMode::kBuild, ReplaySource::kArchive);
+  from_archive.target_schema = "rebuild_archive";
+  const ReplayResult archive = replay(from_archive, stop);
+  EXPECT_EQ(archive.events, static_cast<std::int64_t>(records.size()));
+  const auto archive_diff = compare_schemas(connection, "rebuild_kafka", "rebuild_archive");
+  EXPECT_TRUE(archive_diff.empty()) << describe_differences(archive_diff);
+
+  // --verify: equal now; after tampering with one live row, the difference is named by key.
+  ReplayResult verified = replay(replay_options(topic, uri, ReplayMode::kVerify), stop);
+  EXPECT_TRUE(verified.differences.empty()) << describe_differences(verified.differences);
+  {
+    pqxx::work tx(connection);
+    tx.exec0(
+        "UPDATE ledger.orders SET fees_paid = fees_paid + 1 WHERE order_id = "
+        "(SELECT min(order_id) FROM ledger.orders)");
+    tx.commit();
+  }
+  verified = replay(replay_options(topic, uri, ReplayMode::kVerify), stop);
+  ASSERT_EQ(verified.differences.size(), 1u) << describe_differences(verified.differences);
+  EXPECT_EQ(verified.differences[0].table, "orders");
+  EXPECT_EQ(verified.differences[0].missing, 1);
+  EXPECT_EQ(verified.differences[0].extra, 1);
+  ASSERT_FALSE(verified.differences[0].examples.empty());
+  EXPECT_EQ(verified.differences[0].examples[0].rfind("differs key (", 0), 0u)
+      << verified.differences[0].examples[0];
+}
+
+TEST(Replay, AsOfEqualsALiveRunStoppedAtThatTime) {
+  const std::string topic = ledger::testing::create_topic("replay.asof", 2);
+  const std::string uri = migrated_database("replay_asof");
+  std::vector<RawRecord> records = mixed_run(12, 1600, 3);
+  // The cut: the time of the 1000th record; every later record occurred after it.
+  const std::int64_t cut_ms = records[999].occurred_at_ms;
+  std::size_t split = 0;
+  while (split < records.size() && records[split].occurred_at_ms <= cut_ms) ++split;
+  const std::vector<RawRecord> before(records.begin(), records.begin() + static_cast<long>(split));
+  const std::vector<RawRecord> after(records.begin() + static_cast<long>(split), records.end());
+  ASSERT_FALSE(after.empty());
+  // The live run stopped at the cut: a projector into schema `then` that never sees the rest.
+  {
+    pqxx::connection connection(uri);
+    schema::MigrateOptions migrate;
+    migrate.schema = "then";
+    schema::MigrateResult result;
+    std::string error;
+    ASSERT_TRUE(schema::migrate(connection, migrate, result, error)) << error;
+  }
+  produce(topic, before);
+  project_live(topic, uri, "then");
+  produce(topic, after);
+  project_live(topic, uri, "ledger");
+
+  const std::atomic<bool> stop{false};
+  ReplayOptions options = replay_options(topic, uri, ReplayMode::kAsOf);
+  options.as_of_us = cut_ms * 1000 + 999;
+  const ReplayResult result = replay(options, stop);
+  EXPECT_EQ(result.target_schema.rfind("ledger_asof_", 0), 0u) << result.target_schema;
+  pqxx::connection connection(uri);
+  const auto diff = compare_schemas(connection, "then", result.target_schema);
+  EXPECT_TRUE(diff.empty()) << describe_differences(diff);
+  // The live schema was not touched: it still holds everything.
+  EXPECT_EQ(count(uri, "SELECT count(*) FROM ledger.event_archive"),
+            static_cast<std::int64_t>(records.size()));
+}
+
+TEST(Replay, SwapIsAtomicWhileTheLiveProjectorKeepsCommitting) {
+  const std::string topic = ledger::testing::create_topic("replay.swap", 3);
+  const std::string uri = migrated_database("replay_swap");
+  const std::vector<RawRecord> records = mixed_run(13, 6000, 4);
+  const auto half = static_cast<long>(records.size() / 2);
+  produce(topic, std::vector<RawRecord>(records.begin(), records.begin() + half));
+
+  std::atomic<bool> stop_live{false};
+  std::string live_error;
+  std::thread live([&] {
+    try {
+      Extensions extensions;
+      Projector projector(projector_options(topic, uri, "ledger"));
+      for (ProjectionExtension* extension : extensions.raw()) projector.add_extension(extension);
+      projector.run(stop_live);
+    } catch (const std::exception& e) {
+      live_error = e.what();
+    }
+  });
+  const auto deadline = Clock::now() + std::chrono::milliseconds(kTimeoutMs);
+  while (committed_total(uri, "ledger") < half && Clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  if (committed_total(uri, "ledger") != half) {
+    stop_live = true;
+    live.join();
+    FAIL() << "the live projector did not catch up: " << live_error;
+  }
+
+  // During the rebuild: the rest of the log arrives slowly, and a reader keeps reading.
+  std::atomic<bool> stop_others{false};
+  std::thread publisher([&] {
+    for (long begin = half; begin < static_cast<long>(records.size()) && !stop_others;
+         begin += 150) {
+      const long end = std::min<long>(begin + 150, static_cast<long>(records.size()));
+      produce(topic, std::vector<RawRecord>(records.begin() + begin, records.begin() + end));
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  });
+  std::atomic<std::int64_t> reads{0};
+  std::atomic<std::int64_t> read_errors{0};
+  std::string first_error;
+  std::thread reader([&] {
+    pqxx::connection connection(uri);
+    while (!stop_others) {
+      try {
+        pqxx::read_transaction tx(connection);
+        tx.exec1(
+            "SELECT (SELECT count(*) FROM ledger.orders) + (SELECT count(*) FROM "
+            "ledger.fills) + (SELECT count(*) FROM ledger.consumer_offsets)");
+        ++reads;
+      } catch (const std::exception& e) {
+        if (read_errors++ == 0) first_error = e.what();
+      }
+    }
+  });
+  const std::int64_t live_before = committed_total(uri, "ledger");
+  const std::atomic<bool> stop{false};
+  ReplayOptions options = replay_options(topic, uri, ReplayMode::kSwap);
+  options.projector.batch_events_max = 300;  // a slower rebuild, so the live side overlaps it
+  ReplayResult result;
+  try {
+    result = replay(options, stop);
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "replay: " << e.what();
+  }
+  publisher.join();
+  stop_others = true;
+  reader.join();
+  if (::testing::Test::HasFailure()) {
+    stop_live = true;
+    live.join();
+    return;
+  }
+  EXPECT_EQ(read_errors.load(), 0) << first_error;
+  EXPECT_GT(reads.load(), 10);
+  EXPECT_EQ(result.target_schema, "ledger");
+  ASSERT_FALSE(result.old_schema.empty());
+  // The live projector committed into the old schema while the rebuild ran.
+  EXPECT_GT(committed_total(uri, result.old_schema), live_before);
+
+  // After the swap the live projector carries on in the new schema by itself.
+  const auto total = static_cast<std::int64_t>(records.size());
+  while (committed_total(uri, "ledger") < total && Clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  stop_live = true;
+  live.join();
+  EXPECT_EQ(live_error, "");
+  EXPECT_EQ(committed_total(uri, "ledger"), total);
+  EXPECT_EQ(count(uri, "SELECT count(*) FROM ledger.event_archive"), total);
+  const ReplayResult verified = replay(replay_options(topic, uri, ReplayMode::kVerify), stop);
+  EXPECT_TRUE(verified.differences.empty()) << describe_differences(verified.differences);
+}
+
+}  // namespace
+}  // namespace ledger::projector
