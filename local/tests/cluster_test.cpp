@@ -1,63 +1,14 @@
 // `ledger db` behaviour on a throwaway cluster of its own (own state dir, free port).
 #include "ledger/local/cluster.hpp"
 
-#include <arpa/inet.h>
-#include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
 #include <pqxx/pqxx>
+
+#include "cluster_test_support.hpp"
 
 namespace ledger::local {
 namespace {
-
-namespace fs = std::filesystem;
-
-int free_port() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
-  socklen_t length = sizeof address;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-    close(fd);
-    return 0;
-  }
-  close(fd);
-  return ntohs(address.sin_port);
-}
-
-std::string first_line(const fs::path& path) {
-  std::ifstream in(path);
-  std::string line;
-  std::getline(in, line);
-  return line;
-}
-
-class LocalCluster : public ::testing::Test {
- protected:
-  void SetUp() override {
-    options_.state_dir =
-        (fs::temp_directory_path() / ("ledger_db_test_" + std::to_string(getpid()))).string();
-    fs::remove_all(options_.state_dir);
-    options_.port = free_port();
-    options_.no_sync = true;
-    ASSERT_NE(options_.port, 0);
-  }
-  void TearDown() override {
-    LocalClusterStatus status;
-    std::string error;
-    stop_local_cluster(options_, status, error);
-    fs::remove_all(options_.state_dir);
-  }
-  LocalClusterOptions options_;
-};
 
 TEST_F(LocalCluster, StartsIsIdempotentSurvivesSigkillAndStops) {
   LocalClusterStatus status;

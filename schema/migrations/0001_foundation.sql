@@ -40,13 +40,22 @@ LANGUAGE sql STABLE AS $$
   END
 $$;
 
+-- Whether history tables get compression and retention policies: pg_partman (retention) and
+-- TimescaleDB with its TSL features; false for the Apache-only edition of TimescaleDB
+-- (timescaledb.license = 'apache'), which has hypertables but neither policy.
+CREATE FUNCTION history_policies_available() RETURNS boolean
+LANGUAGE sql STABLE AS $$
+  SELECT history_backend() <> 'timescaledb'
+      OR coalesce(current_setting('timescaledb.license', true), 'timescale') <> 'apache'
+$$;
+
 -- Creates the history table current_schema().p_table with the column and constraint list
 -- p_columns, partitioned by time on p_time_column (NOT NULL; every unique constraint in
 -- p_columns must include it):
 --   TimescaleDB: a hypertable with chunks of p_chunk, compression (segment by p_segment_by,
 --     order by p_order_by, by default the unique-key columns then "<time> DESC") after
 --     max(2 chunks, 7 days), and a retention policy dropping chunks older than p_retention
---     (NULL: keep forever).
+--     (NULL: keep forever); the Apache-only edition: the hypertable alone (no policies).
 --   pg_partman: a native range-partitioned table, partitions of p_chunk made 4 ahead by
 --     partman.create_parent, a default partition so no row is ever refused, retention
 --     p_retention in partman.part_config (applied by maintain_history()).
@@ -68,6 +77,9 @@ BEGIN
     EXECUTE format('CREATE TABLE %s (%s)', v_table, p_columns);
     PERFORM create_hypertable(v_table::regclass, p_time_column::name,
                               chunk_time_interval => p_chunk);
+    IF NOT history_policies_available() THEN
+      RETURN v_backend;
+    END IF;
     -- Compression wants every column of a unique constraint in segmentby or orderby: by
     -- default order by those key columns, then time.
     SELECT string_agg(format('%I', c.col), ', ' ORDER BY c.col) INTO v_key_columns

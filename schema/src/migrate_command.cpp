@@ -6,6 +6,7 @@
 #include <pqxx/pqxx>
 
 #include "commands_internal.hpp"
+#include "ledger/schema/backend.hpp"
 #include "ledger/schema/database_options.hpp"
 #include "ledger/schema/migrator.hpp"
 
@@ -55,7 +56,8 @@ int print_status(pqxx::connection& connection, const MigrateOptions& options) {
     return 1;
   }
   int problems = 0;
-  std::printf("schema %s\n", options.schema.c_str());
+  std::printf("schema %s\nbackend: %s\n", options.schema.c_str(),
+              describe_backend(connection).summary.c_str());
   for (const MigrationState& state : states) {
     std::printf("  %-8s %-40s %s\n", state.state.c_str(), state.name.c_str(),
                 state.applied_at.c_str());

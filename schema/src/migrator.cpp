@@ -5,6 +5,7 @@
 #include <pqxx/pqxx>
 #include <thread>
 
+#include "ledger/schema/backend.hpp"
 #include "ledger/schema/database_options.hpp"
 
 namespace ledger::schema {
@@ -235,6 +236,7 @@ bool migrate(pqxx::connection_base& connection, const MigrateOptions& options,
     }
     if (!migrate_locked(connection, options, dir, files, result, error)) return false;
     if (!options.dry_run && options.maintain_history) run_maintenance(connection, options.schema);
+    if (!options.dry_run) report(options, "backend: " + describe_backend(connection).summary);
   } catch (const std::exception& e) {
     error = std::string(e.what());
     if (error.find("permission denied") != std::string::npos ||

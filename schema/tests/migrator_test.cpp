@@ -1,5 +1,6 @@
 // The migrator against the real PostgreSQL of the ctest fixture "postgres" (pg_partman).
-// TimescaleDB is not installable here: its branch of make_history_table is covered by review.
+// (The TimescaleDB backend is tested in local/tests/cluster_timescaledb_test.cpp and by the suites
+// marked TIMESCALEDB, which run again on the "timescaledb" fixture.)
 #include "ledger/schema/migrator.hpp"
 
 #include <gtest/gtest.h>

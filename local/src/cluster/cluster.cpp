@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "../files.hpp"
+#include "cluster_settings.hpp"
 #include "ledger/local/process/process.hpp"
 
 namespace ledger::local {
@@ -27,7 +28,7 @@ constexpr int lock_timeout_ms = 300'000;  // another start or stop on the same s
 constexpr int program_grace_ms = 30'000;  // beyond pg_ctl's own -t
 
 struct ClusterPaths {
-  std::string root, data, run, password, uri, server_log, pg_ctl_log, init_log, lock;
+  std::string root, data, run, password, uri, server_log, pg_ctl_log, init_log, lock, timescaledb;
 };
 
 ClusterPaths cluster_paths(const std::string& state_dir) {
@@ -40,7 +41,8 @@ ClusterPaths cluster_paths(const std::string& state_dir) {
                       (root / "server.log").string(),
                       (root / "pg_ctl.log").string(),
                       (root / "initdb.log").string(),
-                      (root / "lock").string()};
+                      (root / "lock").string(),
+                      (root / "timescaledb").string()};
 }
 
 // Runs a PostgreSQL program as the cluster's user, its output appended to `log_path` (mode
@@ -206,6 +208,9 @@ void probe(const ClusterPaths& paths, LocalClusterStatus& status) {
     status.pid = pid_file->pid;
     status.port = pid_file->port;
     status.uri = make_uri(paths, status.port);
+    std::ifstream conf(paths.data + "/ledger_runtime.conf");
+    status.timescaledb = detail::conf_preloads_timescaledb(
+        std::string(std::istreambuf_iterator<char>(conf), std::istreambuf_iterator<char>()));
   }
 }
 
@@ -221,7 +226,8 @@ void remove_stale_files(const ClusterPaths& paths) {
 }
 
 bool write_runtime_conf(const ClusterPaths& paths, const LocalClusterOptions& options,
-                        const std::optional<SystemUser>& user, std::string& error) {
+                        bool timescaledb, const std::optional<SystemUser>& user,
+                        std::string& error) {
   const std::string socket_dir = paths.run.size() <= socket_dir_length_max ? paths.run : "";
   std::string conf =
       "# Written by `ledger db start` on every start.\nport = " + std::to_string(options.port) +
@@ -231,6 +237,9 @@ bool write_runtime_conf(const ClusterPaths& paths, const LocalClusterOptions& op
         "# --no-sync: a throwaway cluster; an OS crash may corrupt it.\n"
         "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n";
   }
+  std::string extra;
+  if (!detail::extra_server_conf(timescaledb, options.settings, extra, error)) return false;
+  conf += extra;
   return write_file_atomic(paths.data + "/ledger_runtime.conf", conf, error, 0600, user);
 }
 
@@ -248,10 +257,10 @@ bool wait_for_connections(const std::string& uri, std::string& error) {
   return false;
 }
 
-bool launch(const ClusterPaths& paths, const LocalClusterOptions& options,
+bool launch(const ClusterPaths& paths, const LocalClusterOptions& options, bool timescaledb,
             const std::optional<SystemUser>& user, LocalClusterStatus& status, std::string& error) {
   remove_stale_files(paths);
-  if (!write_runtime_conf(paths, options, user, error)) return false;
+  if (!write_runtime_conf(paths, options, timescaledb, user, error)) return false;
   const int rc =
       run_program({options.bin_dir + "/pg_ctl", "start", "-D", paths.data, "-l", paths.server_log,
                    "-w", "-t", std::to_string(options.start_timeout_s)},
@@ -279,11 +288,19 @@ bool start_local_cluster(const LocalClusterOptions& options, LocalClusterStatus&
     error = "cannot lock " + paths.lock + " (another `ledger db` on this state dir?)";
     return false;
   }
+  const bool cluster_is_new = !fs::exists(paths.data + "/PG_VERSION");
   if (!init_cluster(paths, options, user, error)) return false;
+  bool timescaledb = false;
+  if (!detail::resolve_timescaledb(paths.timescaledb, options.bin_dir, options.timescaledb,
+                                   cluster_is_new, timescaledb, error)) {
+    return false;
+  }
   probe(paths, status);
-  if (status.running) {
-    status.note = "already running";
-  } else if (!launch(paths, options, user, status, error)) {
+  if (status.running) {  // it keeps the settings it was started with until stopped
+    status.note = status.timescaledb == timescaledb ? "already running"
+                  : status.timescaledb ? "already running (with TimescaleDB until restarted)"
+                                       : "already running (without TimescaleDB until restarted)";
+  } else if (!launch(paths, options, timescaledb, user, status, error)) {
     return false;
   }
   if (!wait_for_connections(status.uri, error)) return false;

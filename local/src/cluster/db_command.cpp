@@ -14,11 +14,26 @@ constexpr int exit_not_running = 3;  // like `pg_ctl status`
 
 void print_status(const LocalClusterStatus& status) {
   if (status.running) {
-    std::printf("postgres: %s (pid %ld, port %d)\n%s\n", status.note.c_str(), status.pid,
-                status.port, schema::redact_database_uri(status.uri).c_str());
+    std::printf("postgres: %s (pid %ld, port %d%s)\n%s\n", status.note.c_str(), status.pid,
+                status.port, status.timescaledb ? ", TimescaleDB" : "",
+                schema::redact_database_uri(status.uri).c_str());
   } else {
     std::printf("postgres: %s\n", status.note.c_str());
   }
+}
+
+// --timescaledb / --no-timescaledb (kept for later starts) and -c name=value.
+void add_server_flags(CLI::App& start, LocalClusterOptions& options) {
+  CLI::Option* on = start.add_flag_callback(
+      "--timescaledb", [&options] { options.timescaledb = true; },
+      "Preload TimescaleDB (telemetry off, workers for its jobs), kept for later starts; the "
+      "default for a new cluster where it is installed (scripts/timescaledb)");
+  CLI::Option* off = start.add_flag_callback(
+      "--no-timescaledb", [&options] { options.timescaledb = false; },
+      "Start without TimescaleDB (pg_partman partitions), kept for later starts");
+  on->excludes(off);
+  start.add_option("-c,--set", options.settings,
+                   "Server setting name=value for this start, like `postgres -c` (repeatable)");
 }
 
 void add_action(CLI::App& db, const std::string& name, const std::string& help,
@@ -38,6 +53,7 @@ void add_action(CLI::App& db, const std::string& name, const std::string& help,
     sub->add_flag("--no-sync", options->no_sync,
                   "Throwaway cluster (tests): fsync, synchronous_commit, full_page_writes off; "
                   "an OS crash may corrupt it");
+    add_server_flags(*sub, *options);
   }
   sub->callback([name, options, &exit_code] {
     options->state_dir = schema::resolve_state_dir(options->state_dir);
