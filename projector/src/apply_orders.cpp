@@ -1,6 +1,7 @@
 // The order state machine (DESIGN.md): new -> accepted -> partially_filled -> filled, or
 // canceled / rejected / expired from any open state. Breaking it is a rejection.
 #include <nlohmann/json.hpp>
+#include <variant>
 
 #include "applier.hpp"
 
@@ -49,6 +50,150 @@ Rejection missing_order(RejectReason reason, const std::string& order_id) {
   return Rejection{reason, "order " + order_id + " was never placed by this agent"};
 }
 
+// What an accepted / canceled / rejected / expired event asks of its order.
+struct Transition {
+  std::string order_id;
+  std::string reason;
+  OrderStatus target = OrderStatus::kAccepted;
+};
+
+Transition transition_of(const Event& event) {
+  switch (event.payload_case()) {
+    case Event::kOrderAccepted:
+      return {event.order_accepted().order_id(), "", OrderStatus::kAccepted};
+    case Event::kOrderCanceled:
+      return {event.order_canceled().order_id(), event.order_canceled().reason(),
+              OrderStatus::kCanceled};
+    case Event::kOrderRejected:
+      return {event.order_rejected().order_id(), event.order_rejected().reason(),
+              OrderStatus::kRejected};
+    default:
+      return {event.order_expired().order_id(), event.order_expired().reason(),
+              OrderStatus::kExpired};
+  }
+}
+
+// Why `order` may not make `transition`, or nullopt.
+Outcome refuse_transition(const OrderState& order, const Transition& transition) {
+  if (!is_open(order.status)) {
+    return Rejection{RejectReason::kTransitionFromClosed,
+                     std::string("order ") + transition.order_id + " is already " +
+                         order_status_name(order.status) + ", cannot become " +
+                         order_status_name(transition.target)};
+  }
+  if (transition.target == OrderStatus::kAccepted && order.status != OrderStatus::kNew) {
+    return Rejection{RejectReason::kInvalidTransition,
+                     std::string("order ") + transition.order_id + " is " +
+                         order_status_name(order.status) + ", only a new order can be accepted"};
+  }
+  return std::nullopt;
+}
+
+void stamp_transition(OrderState& order, const Event& event, const Transition& transition,
+                      std::int64_t at_us) {
+  switch (transition.target) {
+    case OrderStatus::kAccepted:
+      order.exchange_order_id = event.order_accepted().exchange_order_id();
+      order.accepted_at_us = at_us;
+      break;
+    case OrderStatus::kCanceled:
+      order.canceled_at_us = at_us;
+      break;
+    case OrderStatus::kRejected:
+      order.rejected_at_us = at_us;
+      break;
+    default:
+      order.expired_at_us = at_us;
+      break;
+  }
+  order.status = transition.target;
+  if (transition.target != OrderStatus::kAccepted) order.status_reason = transition.reason;
+  order.updated_at_us = at_us;
+  order.last_event_id = event.event_id();
+  order.dirty = true;
+}
+
+// Why `fill` may not apply to `order` whatever its amounts (closed order, repeated fill_id).
+Outcome refuse_fill(const OrderState& order, const ledger::v1::OrderFilled& fill) {
+  if (order.status == OrderStatus::kCanceled) {
+    return Rejection{RejectReason::kFillAfterCancel,
+                     "order " + fill.order_id() + " was canceled before this fill"};
+  }
+  if (!is_open(order.status)) {
+    return Rejection{
+        RejectReason::kFillClosedOrder,
+        std::string("order ") + fill.order_id() + " is already " + order_status_name(order.status)};
+  }
+  if (order.fill_ids.count(fill.fill_id()) != 0) {
+    return Rejection{
+        RejectReason::kDuplicateFillId,
+        "fill_id " + fill.fill_id() + " was already applied to order " + fill.order_id()};
+  }
+  return std::nullopt;
+}
+
+// A fill's amounts and the order totals it leads to, checked to stay inside NUMERIC(24,8).
+struct FillAmounts {
+  Decimal quantity;
+  Decimal filled;  // the order's filled quantity with this fill
+  Decimal fees;    // the order's fees with this fill
+  __int128 fill_notional_e16 = 0;
+  __int128 notional_e16 = 0;  // the order's notional with this fill
+};
+
+std::variant<FillAmounts, Rejection> fill_amounts(const OrderState& order,
+                                                  const ledger::v1::OrderFilled& fill) {
+  const std::optional<Decimal> price = Decimal::parse(fill.price());
+  const std::optional<Decimal> quantity = Decimal::parse(fill.quantity());
+  const std::optional<Decimal> fee = fill.fee().empty() ? Decimal{} : Decimal::parse(fill.fee());
+  if (!price || !quantity || !fee) {
+    return Rejection{RejectReason::kInvalidField, "order_filled: price, quantity or fee"};
+  }
+  const std::optional<Decimal> filled = Decimal::checked_add(order.filled_quantity, *quantity);
+  const std::optional<Decimal> fees = Decimal::checked_add(order.fees_total, *fee);
+  FillAmounts amounts;
+  if (!filled || !fees ||
+      __builtin_mul_overflow(price->units(), quantity->units(), &amounts.fill_notional_e16) ||
+      __builtin_add_overflow(order.notional_e16, amounts.fill_notional_e16,
+                             &amounts.notional_e16) ||
+      divide_rounded(amounts.fill_notional_e16, Decimal::kOne) >= kUnitsMax) {
+    return Rejection{RejectReason::kArithmeticOverflow,
+                     "fill amounts leave NUMERIC(24,8) for order " + fill.order_id()};
+  }
+  if (*filled > order.quantity) {
+    return Rejection{RejectReason::kOverfill, "fill of " + quantity->to_string() +
+                                                  " would bring order " + fill.order_id() + " to " +
+                                                  filled->to_string() + ", above its quantity " +
+                                                  order.quantity.to_string()};
+  }
+  amounts.quantity = *quantity;
+  amounts.filled = *filled;
+  amounts.fees = *fees;
+  return amounts;
+}
+
+void stamp_fill(OrderState& order, const Event& event, const FillAmounts& amounts,
+                std::int64_t at_us) {
+  order.filled_quantity = amounts.filled;
+  order.fees_total = amounts.fees;
+  order.notional_e16 = amounts.notional_e16;
+  order.average_fill_price =
+      Decimal::from_units(divide_rounded(amounts.notional_e16, amounts.filled.units()));
+  order.fill_ids.insert(event.order_filled().fill_id());
+  ++order.fill_count;
+  if (!order.first_fill_at_us) order.first_fill_at_us = at_us;
+  order.last_fill_at_us = at_us;
+  if (amounts.filled == order.quantity) {
+    order.status = OrderStatus::kFilled;
+    order.filled_at_us = at_us;
+  } else {
+    order.status = OrderStatus::kPartiallyFilled;
+  }
+  order.updated_at_us = at_us;
+  order.last_event_id = event.event_id();
+  order.dirty = true;
+}
+
 }  // namespace
 
 void Applier::order_event_row(const DecodedEvent& event, std::optional<OrderStatus> from,
@@ -95,76 +240,26 @@ Outcome Applier::order_placed(const DecodedEvent& decoded, const OrderState*& or
 
 Outcome Applier::order_transition(const DecodedEvent& decoded, const OrderState*& order_out) {
   const Event& event = decoded.event;
-  std::string order_id;
-  std::string reason;
-  OrderStatus target = OrderStatus::kAccepted;
-  switch (event.payload_case()) {
-    case Event::kOrderAccepted:
-      order_id = event.order_accepted().order_id();
-      break;
-    case Event::kOrderCanceled:
-      order_id = event.order_canceled().order_id();
-      reason = event.order_canceled().reason();
-      target = OrderStatus::kCanceled;
-      break;
-    case Event::kOrderRejected:
-      order_id = event.order_rejected().order_id();
-      reason = event.order_rejected().reason();
-      target = OrderStatus::kRejected;
-      break;
-    default:
-      order_id = event.order_expired().order_id();
-      reason = event.order_expired().reason();
-      target = OrderStatus::kExpired;
-      break;
+  const Transition transition = transition_of(event);
+  const auto found = state_.orders.find(OrderKey(event.agent_id(), transition.order_id));
+  if (found == state_.orders.end()) {
+    return missing_order(RejectReason::kOrderUnknown, transition.order_id);
   }
-  const auto found = state_.orders.find(OrderKey(event.agent_id(), order_id));
-  if (found == state_.orders.end()) return missing_order(RejectReason::kOrderUnknown, order_id);
   OrderState& order = found->second;
-  if (!is_open(order.status)) {
-    return Rejection{RejectReason::kTransitionFromClosed,
-                     std::string("order ") + order_id + " is already " +
-                         order_status_name(order.status) + ", cannot become " +
-                         order_status_name(target)};
-  }
-  if (target == OrderStatus::kAccepted && order.status != OrderStatus::kNew) {
-    return Rejection{RejectReason::kInvalidTransition, std::string("order ") + order_id + " is " +
-                                                           order_status_name(order.status) +
-                                                           ", only a new order can be accepted"};
-  }
-  const std::int64_t at = decoded.occurred_at_us;
+  if (Outcome refused = refuse_transition(order, transition)) return refused;
   const OrderStatus from = order.status;
-  switch (target) {
-    case OrderStatus::kAccepted:
-      order.exchange_order_id = event.order_accepted().exchange_order_id();
-      order.accepted_at_us = at;
-      break;
-    case OrderStatus::kCanceled:
-      order.canceled_at_us = at;
-      break;
-    case OrderStatus::kRejected:
-      order.rejected_at_us = at;
-      break;
-    default:
-      order.expired_at_us = at;
-      break;
-  }
-  order.status = target;
-  if (target != OrderStatus::kAccepted) order.status_reason = reason;
-  order.updated_at_us = at;
-  order.last_event_id = event.event_id();
-  order.dirty = true;
+  stamp_transition(order, event, transition, decoded.occurred_at_us);
   order_event_row(decoded, from, order);
   order_out = &order;
-  if (target == OrderStatus::kRejected) {
-    nlohmann::json details = {{"order_id", order_id},
-                              {"reason", reason},
+  if (transition.target == OrderStatus::kRejected) {
+    nlohmann::json details = {{"order_id", transition.order_id},
+                              {"reason", transition.reason},
                               {"symbol", order.symbol},
                               {"event_id", event.event_id()}};
-    rows_.derived_system_events.push_back(
-        DerivedSystemEvent{&decoded, "order_rejected", "warning",
-                           "order " + order_id + " rejected by the exchange: " + reason,
-                           details.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
+    rows_.derived_system_events.push_back(DerivedSystemEvent{
+        &decoded, "order_rejected", "warning",
+        "order " + transition.order_id + " rejected by the exchange: " + transition.reason,
+        details.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
   }
   return std::nullopt;
 }
@@ -177,64 +272,15 @@ Outcome Applier::order_filled(const DecodedEvent& decoded, const OrderState*& or
     return missing_order(RejectReason::kFillUnknownOrder, fill.order_id());
   }
   OrderState& order = found->second;
-  if (order.status == OrderStatus::kCanceled) {
-    return Rejection{RejectReason::kFillAfterCancel,
-                     "order " + fill.order_id() + " was canceled before this fill"};
-  }
-  if (!is_open(order.status)) {
-    return Rejection{
-        RejectReason::kFillClosedOrder,
-        std::string("order ") + fill.order_id() + " is already " + order_status_name(order.status)};
-  }
-  if (order.fill_ids.count(fill.fill_id()) != 0) {
-    return Rejection{
-        RejectReason::kDuplicateFillId,
-        "fill_id " + fill.fill_id() + " was already applied to order " + fill.order_id()};
-  }
-  const std::optional<Decimal> price = Decimal::parse(fill.price());
-  const std::optional<Decimal> quantity = Decimal::parse(fill.quantity());
-  const std::optional<Decimal> fee = fill.fee().empty() ? Decimal{} : Decimal::parse(fill.fee());
-  if (!price || !quantity || !fee) {
-    return Rejection{RejectReason::kInvalidField, "order_filled: price, quantity or fee"};
-  }
-  const std::optional<Decimal> filled = Decimal::checked_add(order.filled_quantity, *quantity);
-  const std::optional<Decimal> fees = Decimal::checked_add(order.fees_total, *fee);
-  __int128 fill_notional_e16 = 0;
-  __int128 notional_e16 = 0;
-  if (!filled || !fees ||
-      __builtin_mul_overflow(price->units(), quantity->units(), &fill_notional_e16) ||
-      __builtin_add_overflow(order.notional_e16, fill_notional_e16, &notional_e16) ||
-      divide_rounded(fill_notional_e16, Decimal::kOne) >= kUnitsMax) {
-    return Rejection{RejectReason::kArithmeticOverflow,
-                     "fill amounts leave NUMERIC(24,8) for order " + fill.order_id()};
-  }
-  if (*filled > order.quantity) {
-    return Rejection{RejectReason::kOverfill, "fill of " + quantity->to_string() +
-                                                  " would bring order " + fill.order_id() + " to " +
-                                                  filled->to_string() + ", above its quantity " +
-                                                  order.quantity.to_string()};
-  }
-  const std::int64_t at = decoded.occurred_at_us;
+  if (Outcome refused = refuse_fill(order, fill)) return refused;
+  const std::variant<FillAmounts, Rejection> checked = fill_amounts(order, fill);
+  if (const Rejection* rejection = std::get_if<Rejection>(&checked)) return *rejection;
+  const FillAmounts& amounts = std::get<FillAmounts>(checked);
   const OrderStatus from = order.status;
-  order.filled_quantity = *filled;
-  order.fees_total = *fees;
-  order.notional_e16 = notional_e16;
-  order.average_fill_price = Decimal::from_units(divide_rounded(notional_e16, filled->units()));
-  order.fill_ids.insert(fill.fill_id());
-  ++order.fill_count;
-  if (!order.first_fill_at_us) order.first_fill_at_us = at;
-  order.last_fill_at_us = at;
-  if (*filled == order.quantity) {
-    order.status = OrderStatus::kFilled;
-    order.filled_at_us = at;
-  } else {
-    order.status = OrderStatus::kPartiallyFilled;
-  }
-  order.updated_at_us = at;
-  order.last_event_id = event.event_id();
-  order.dirty = true;
-  rows_.fills.push_back(FillRow{
-      &decoded, &order, Decimal::from_units(divide_rounded(fill_notional_e16, Decimal::kOne))});
+  stamp_fill(order, event, amounts, decoded.occurred_at_us);
+  rows_.fills.push_back(
+      FillRow{&decoded, &order,
+              Decimal::from_units(divide_rounded(amounts.fill_notional_e16, Decimal::kOne))});
   if (StrategySeen* seen = see_strategy(decoded, order.strategy_id)) ++seen->fills;
   order_event_row(decoded, from, order);
   order_out = &order;

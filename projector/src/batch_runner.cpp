@@ -31,6 +31,19 @@ void BatchRunner::set_archived_next(const std::map<std::int32_t, std::int64_t>& 
 
 std::map<std::int32_t, std::int64_t> BatchRunner::commit_records(std::span<const Record> records,
                                                                  const StoredOffsets& expected) {
+  const std::map<std::int32_t, OffsetAdvance> advances = decode_and_fence(records, expected);
+  const std::span<const DecodedEvent> events(decoded_.data(), records.size());
+  prepare_state();
+  const double seconds = project_in_one_transaction(events, advances);
+  for (ProjectionExtension* extension : extensions_) extension->reset();
+  account_committed(records.size(), seconds);
+  std::map<std::int32_t, std::int64_t> committed;
+  for (const auto& [partition, advance] : advances) committed[partition] = advance.next;
+  return committed;
+}
+
+std::map<std::int32_t, OffsetAdvance> BatchRunner::decode_and_fence(std::span<const Record> records,
+                                                                    const StoredOffsets& expected) {
   if (decoded_.size() < records.size()) decoded_.resize(records.size());
   std::map<std::int32_t, OffsetAdvance> advances;
   for (std::size_t i = 0; i < records.size(); ++i) {
@@ -44,7 +57,10 @@ std::map<std::int32_t, std::int64_t> BatchRunner::commit_records(std::span<const
     advance.expected = found->second;
     advance.next = std::max(advance.next, records[i].offset + 1);
   }
-  const std::span<const DecodedEvent> events(decoded_.data(), records.size());
+  return advances;
+}
+
+void BatchRunner::prepare_state() {
   if (retained_state_lost_) {
     throw std::logic_error("an earlier batch failed: the retained projection state is unusable");
   }
@@ -54,6 +70,10 @@ std::map<std::int32_t, std::int64_t> BatchRunner::commit_records(std::span<const
   for (const auto& [partition, offset] : archived_next_) {
     state_.archived_next_offset[partition] = offset;
   }
+}
+
+double BatchRunner::project_in_one_transaction(
+    std::span<const DecodedEvent> events, const std::map<std::int32_t, OffsetAdvance>& advances) {
   using Clock = std::chrono::steady_clock;
   const auto t0 = Clock::now();
   retained_state_lost_ = retain_state_;  // until the commit succeeded
@@ -85,26 +105,22 @@ std::map<std::int32_t, std::int64_t> BatchRunner::commit_records(std::span<const
       "projector: batch timing: decode+fence+load {} ms, apply {} ms, write {} ms, "
       "commit {} ms",
       ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(t4 - t3));
-  for (ProjectionExtension* extension : extensions_) extension->reset();
-  if (observer_ != nullptr) {
-    observer_->batch_committed(
-        CommittedBatch{rows_, records.size(), std::chrono::duration<double>(t4 - t0).count()});
-  }
+  return std::chrono::duration<double>(t4 - t0).count();
+}
 
+void BatchRunner::account_committed(std::size_t records, double seconds) {
+  if (observer_ != nullptr) observer_->batch_committed(CommittedBatch{rows_, records, seconds});
   stats_.batches_committed += 1;
-  stats_.events_seen += static_cast<std::int64_t>(records.size());
+  stats_.events_seen += static_cast<std::int64_t>(records);
   stats_.events_projected += rows_.projected;
   stats_.events_rejected += static_cast<std::int64_t>(rows_.rejects.size());
   stats_.events_parked += static_cast<std::int64_t>(rows_.parked.size());
   stats_.duplicates += rows_.duplicates;
   log_rejects();
-  std::map<std::int32_t, std::int64_t> committed;
-  for (const auto& [partition, advance] : advances) committed[partition] = advance.next;
   spdlog::debug(
       "projector: batch committed: {} events, {} projected, {} rejected, {} parked, "
       "{} duplicates",
-      records.size(), rows_.projected, rows_.rejects.size(), rows_.parked.size(), rows_.duplicates);
-  return committed;
+      records, rows_.projected, rows_.rejects.size(), rows_.parked.size(), rows_.duplicates);
 }
 
 void BatchRunner::skip_archive_written_elsewhere() {

@@ -183,91 +183,90 @@ ON CONFLICT (strategy_id) DO UPDATE SET
 }
 
 namespace {
-const char* const kOrderColumns =
-    "agent_id, order_id, decision_id, strategy_id, signal_id, symbol, side, order_type, "
-    "quantity, price, stop_price, leverage, is_paper, status, exchange_order_id, "
-    "filled_quantity, remaining_quantity, average_fill_price, fees_paid, fill_count, placed_at, "
-    "accepted_at, first_fill_at, last_fill_at, filled_at, canceled_at, rejected_at, expired_at, "
-    "closed_at, reason, correlation_id, updated_at, last_event_id";
+
+// The orders columns the projector writes, in COPY order; (agent_id, order_id) is the key.
+const Columns& order_columns() {
+  static const Columns columns{"agent_id",
+                               "order_id",
+                               "decision_id",
+                               "strategy_id",
+                               "signal_id",
+                               "symbol",
+                               "side",
+                               "order_type",
+                               "quantity",
+                               "price",
+                               "stop_price",
+                               "leverage",
+                               "is_paper",
+                               "status",
+                               "exchange_order_id",
+                               "filled_quantity",
+                               "remaining_quantity",
+                               "average_fill_price",
+                               "fees_paid",
+                               "fill_count",
+                               "placed_at",
+                               "accepted_at",
+                               "first_fill_at",
+                               "last_fill_at",
+                               "filled_at",
+                               "canceled_at",
+                               "rejected_at",
+                               "expired_at",
+                               "closed_at",
+                               "reason",
+                               "correlation_id",
+                               "updated_at",
+                               "last_event_id"};
+  return columns;
+}
+
+// INSERT ... SELECT from the staging table; a known order takes every non-key column.
+std::string order_upsert_sql() {
+  std::string names;
+  std::string updates;
+  for (const std::string& name : order_columns()) {
+    names += (names.empty() ? "" : ", ") + name;
+    if (name == "agent_id" || name == "order_id") continue;
+    updates += (updates.empty() ? "" : ", ") + name + " = EXCLUDED." + name;
+  }
+  return "INSERT INTO orders (" + names + ") SELECT " + names +
+         " FROM stage_orders ON CONFLICT (agent_id, order_id) DO UPDATE SET " + updates;
+}
+
+void stream_order(pqxx::stream_to& stream, const OrderState& o) {
+  stream << std::make_tuple(
+      o.agent_id, o.order_id, nullable(o.decision_id), nullable(o.strategy_id),
+      nullable(o.signal_id), o.symbol, o.side, o.order_type, o.quantity.to_string(),
+      decimal_text(o.price), decimal_text(o.stop_price), static_cast<std::int64_t>(o.leverage),
+      o.is_paper, std::string(order_status_name(o.status)), nullable(o.exchange_order_id),
+      o.filled_quantity.to_string(), o.remaining_quantity().to_string(),
+      decimal_text(o.average_fill_price), o.fees_total.to_string(), o.fill_count,
+      timestamp_text(o.placed_at_us), timestamp_text(o.accepted_at_us),
+      timestamp_text(o.first_fill_at_us), timestamp_text(o.last_fill_at_us),
+      timestamp_text(o.filled_at_us), timestamp_text(o.canceled_at_us),
+      timestamp_text(o.rejected_at_us), timestamp_text(o.expired_at_us), closed_at(o),
+      nullable(o.status_reason), nullable(o.correlation_id), timestamp_text(o.updated_at_us),
+      o.last_event_id);
+}
+
 }  // namespace
 
 void Store::upsert_orders(pqxx::dbtransaction& tx, const ProjectionState& state) {
   bool any = false;
   {
     std::unique_ptr<pqxx::stream_to> stream;
-    for (const auto& [key, o] : state.orders) {
-      if (!o.dirty) continue;
-      if (!stream) {
-        stream = std::make_unique<pqxx::stream_to>(tx, "stage_orders",
-                                                   Columns{"agent_id",
-                                                           "order_id",
-                                                           "decision_id",
-                                                           "strategy_id",
-                                                           "signal_id",
-                                                           "symbol",
-                                                           "side",
-                                                           "order_type",
-                                                           "quantity",
-                                                           "price",
-                                                           "stop_price",
-                                                           "leverage",
-                                                           "is_paper",
-                                                           "status",
-                                                           "exchange_order_id",
-                                                           "filled_quantity",
-                                                           "remaining_quantity",
-                                                           "average_fill_price",
-                                                           "fees_paid",
-                                                           "fill_count",
-                                                           "placed_at",
-                                                           "accepted_at",
-                                                           "first_fill_at",
-                                                           "last_fill_at",
-                                                           "filled_at",
-                                                           "canceled_at",
-                                                           "rejected_at",
-                                                           "expired_at",
-                                                           "closed_at",
-                                                           "reason",
-                                                           "correlation_id",
-                                                           "updated_at",
-                                                           "last_event_id"});
-      }
+    for (const auto& [key, order] : state.orders) {
+      if (!order.dirty) continue;
+      if (!stream) stream = std::make_unique<pqxx::stream_to>(tx, "stage_orders", order_columns());
       any = true;
-      *stream << std::make_tuple(
-          o.agent_id, o.order_id, nullable(o.decision_id), nullable(o.strategy_id),
-          nullable(o.signal_id), o.symbol, o.side, o.order_type, o.quantity.to_string(),
-          decimal_text(o.price), decimal_text(o.stop_price), static_cast<std::int64_t>(o.leverage),
-          o.is_paper, std::string(order_status_name(o.status)), nullable(o.exchange_order_id),
-          o.filled_quantity.to_string(), o.remaining_quantity().to_string(),
-          decimal_text(o.average_fill_price), o.fees_total.to_string(), o.fill_count,
-          timestamp_text(o.placed_at_us), timestamp_text(o.accepted_at_us),
-          timestamp_text(o.first_fill_at_us), timestamp_text(o.last_fill_at_us),
-          timestamp_text(o.filled_at_us), timestamp_text(o.canceled_at_us),
-          timestamp_text(o.rejected_at_us), timestamp_text(o.expired_at_us), closed_at(o),
-          nullable(o.status_reason), nullable(o.correlation_id), timestamp_text(o.updated_at_us),
-          o.last_event_id);
+      stream_order(*stream, order);
     }
     if (stream) stream->complete();
   }
   if (!any) return;
-  std::string sql = std::string("INSERT INTO orders (") + kOrderColumns + ") SELECT " +
-                    kOrderColumns +
-                    " FROM stage_orders ON CONFLICT (agent_id, order_id) DO UPDATE SET ";
-  const std::string columns = kOrderColumns;
-  std::size_t start = 0;
-  bool first = true;
-  while (start < columns.size()) {
-    std::size_t end = columns.find(',', start);
-    if (end == std::string::npos) end = columns.size();
-    std::string name = columns.substr(start, end - start);
-    name.erase(0, name.find_first_not_of(' '));
-    if (name != "agent_id" && name != "order_id") {
-      sql += (first ? "" : ", ") + name + " = EXCLUDED." + name;
-      first = false;
-    }
-    start = end + 1;
-  }
+  static const std::string sql = order_upsert_sql();
   tx.exec0(sql);
 }
 

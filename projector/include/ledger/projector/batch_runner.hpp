@@ -66,6 +66,15 @@ class BatchRunner {
   const ProjectorStats& stats() const { return stats_; }
 
  private:
+  // Decodes every record and checks its partition is assigned; the offsets the batch advances.
+  std::map<std::int32_t, OffsetAdvance> decode_and_fence(std::span<const Record> records,
+                                                         const StoredOffsets& expected);
+  void prepare_state();
+  // Fence, load, apply, write and commit; the seconds the transaction took.
+  double project_in_one_transaction(std::span<const DecodedEvent> events,
+                                    const std::map<std::int32_t, OffsetAdvance>& advances);
+  // Observer, counters and logs of a committed batch.
+  void account_committed(std::size_t records, double seconds);
   std::int64_t commit_one(const Record& record, const std::optional<std::int64_t>& expected);
   void commit_write_failed(const Record& record, const std::optional<std::int64_t>& expected,
                            const std::string& error);
