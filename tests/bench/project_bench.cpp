@@ -117,6 +117,54 @@ ProjectorRun run_projector(const BenchOptions& options, const std::string& topic
   return run;
 }
 
+// The same rows by COPY (text and binary: the ceiling) and by INSERT + COMMIT per event (the
+// floor), each printed as it is measured.
+struct Baselines {
+  bench::CopyResult copy;
+  bench::CopyResult binary;
+  std::int64_t naive_events = 0;
+  double naive_seconds = 0;
+};
+
+Baselines measure_baselines(const BenchOptions& options, const std::string& uri,
+                            const std::string& topic,
+                            const std::vector<testing::RawRecord>& records) {
+  const auto total = static_cast<std::int64_t>(records.size());
+  Baselines b;
+  b.copy = bench::copy_tables(uri, "ledger", "ceiling");
+  std::printf("  ceiling copies %lld rows of %d tables (%.1f MiB of COPY text)\n",
+              static_cast<long long>(b.copy.rows), b.copy.tables,
+              static_cast<double>(b.copy.bytes) / 1048576.0);
+  line("ceiling (COPY of the same rows)", total, b.copy.seconds);
+  b.binary = bench::copy_tables(uri, "ledger", "ceiling_binary", bench::CopyFormat::kBinary);
+  std::printf("  binary ceiling copies %lld rows (%.1f MiB of binary COPY data)\n",
+              static_cast<long long>(b.binary.rows),
+              static_cast<double>(b.binary.bytes) / 1048576.0);
+  line("ceiling (binary COPY, same rows)", total, b.binary.seconds);
+  const std::vector<testing::RawRecord> sample(
+      records.begin(), records.begin() + std::min<std::int64_t>(total, options.naive_sample));
+  b.naive_events = static_cast<std::int64_t>(sample.size());
+  b.naive_seconds = bench::naive_insert(uri, "naive", topic, sample);
+  line("floor (INSERT + COMMIT per event)", b.naive_events, b.naive_seconds);
+  return b;
+}
+
+void print_ratios(const ProjectorRun& run, std::int64_t total, const Baselines& b) {
+  const double projector_rate = static_cast<double>(total) / run.seconds;
+  const double copy_rate = static_cast<double>(total) / b.copy.seconds;
+  const double naive_rate = static_cast<double>(b.naive_events) / b.naive_seconds;
+  const double binary_rate = static_cast<double>(total) / b.binary.seconds;
+  std::printf("\nprojector / ceiling = %.2f   (target >= 0.5)\n", projector_rate / copy_rate);
+  std::printf("projector / binary ceiling = %.2f\n", projector_rate / binary_rate);
+  std::printf("projector / floor   = %.1f   (target >= 20)\n", projector_rate / naive_rate);
+  std::printf(
+      "peak RSS: %ld KiB at 1/4 of the records, %ld KiB at the end (%.2fx; flat: <= 1.25x)\n",
+      run.peak_rss_kb_at_quarter, run.peak_rss_kb_at_end,
+      run.peak_rss_kb_at_quarter > 0 ? static_cast<double>(run.peak_rss_kb_at_end) /
+                                           static_cast<double>(run.peak_rss_kb_at_quarter)
+                                     : 0.0);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -168,36 +216,8 @@ int main(int argc, char** argv) {
     }
     line("projector (ledger project)", total, run.seconds);
 
-    const bench::CopyResult copy = bench::copy_tables(uri, "ledger", "ceiling");
-    std::printf("  ceiling copies %lld rows of %d tables (%.1f MiB of COPY text)\n",
-                static_cast<long long>(copy.rows), copy.tables,
-                static_cast<double>(copy.bytes) / 1048576.0);
-    line("ceiling (COPY of the same rows)", total, copy.seconds);
-    const bench::CopyResult binary =
-        bench::copy_tables(uri, "ledger", "ceiling_binary", bench::CopyFormat::kBinary);
-    std::printf("  binary ceiling copies %lld rows (%.1f MiB of binary COPY data)\n",
-                static_cast<long long>(binary.rows), static_cast<double>(binary.bytes) / 1048576.0);
-    line("ceiling (binary COPY, same rows)", total, binary.seconds);
-
-    const std::vector<testing::RawRecord> sample(
-        records.begin(), records.begin() + std::min<std::int64_t>(total, options.naive_sample));
-    const double naive_seconds = bench::naive_insert(uri, "naive", topic, sample);
-    line("floor (INSERT + COMMIT per event)", static_cast<std::int64_t>(sample.size()),
-         naive_seconds);
-
-    const double projector_rate = static_cast<double>(total) / run.seconds;
-    const double copy_rate = static_cast<double>(total) / copy.seconds;
-    const double naive_rate = static_cast<double>(sample.size()) / naive_seconds;
-    const double binary_rate = static_cast<double>(total) / binary.seconds;
-    std::printf("\nprojector / ceiling = %.2f   (target >= 0.5)\n", projector_rate / copy_rate);
-    std::printf("projector / binary ceiling = %.2f\n", projector_rate / binary_rate);
-    std::printf("projector / floor   = %.1f   (target >= 20)\n", projector_rate / naive_rate);
-    std::printf(
-        "peak RSS: %ld KiB at 1/4 of the records, %ld KiB at the end (%.2fx; flat: <= 1.25x)\n",
-        run.peak_rss_kb_at_quarter, run.peak_rss_kb_at_end,
-        run.peak_rss_kb_at_quarter > 0 ? static_cast<double>(run.peak_rss_kb_at_end) /
-                                             static_cast<double>(run.peak_rss_kb_at_quarter)
-                                       : 0.0);
+    const Baselines baselines = measure_baselines(options, uri, topic, records);
+    print_ratios(run, total, baselines);
     bench::drop_database(options.db_admin_uri, uri);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "ledger_project_bench: %s\n", e.what());
