@@ -55,6 +55,10 @@ void add_return_statistics(const std::vector<EndOfDay>& days, PerformanceSummary
   }
 }
 
+// The latest exact total P&L over the latest exact capital x 100 (nullopt when capital <= 0);
+// state saved before the exact figures were kept falls back to the shown ROI.
+std::optional<double> total_return_pct(const PerformanceTracker::State& s);
+
 }  // namespace
 
 double to_double(Decimal value) {
@@ -102,14 +106,17 @@ void PerformanceTracker::add_snapshot(const EquitySnapshot& snapshot) {
   if (!s_.first_at_us) s_.first_at_us = snapshot.at_us;
   s_.last_at_us = snapshot.at_us;
   s_.last_roi_pct = snapshot.roi_pct;
-  // Drawdown on the total P&L curve (capital flows are not losses).
-  // Amounts of Decimals cannot overflow here (|x| < 10^16 each).
-  s_.peak_pnl = std::max(s_.peak_pnl, snapshot.total_pnl);
-  const Amount drawdown =
-      Amount::from_decimal(s_.peak_pnl) - Amount::from_decimal(snapshot.total_pnl);
+  // Drawdown on the exact total P&L curve (capital flows are not losses), rounded once when
+  // shown. Amounts of Decimals cannot overflow here (|x| < 10^16 each).
+  const Amount total_pnl =
+      snapshot.total_pnl_exact.value_or(Amount::from_decimal(snapshot.total_pnl));
+  const Amount capital = snapshot.capital_exact.value_or(Amount::from_decimal(snapshot.capital));
+  s_.last_total_pnl = total_pnl;
+  s_.last_capital = capital;
+  s_.peak_pnl = std::max(s_.peak_pnl, total_pnl);
+  const Amount drawdown = s_.peak_pnl - total_pnl;
   s_.max_drawdown = std::max(s_.max_drawdown, drawdown);
-  const Amount equity_at_peak =
-      Amount::from_decimal(snapshot.capital) + Amount::from_decimal(s_.peak_pnl);
+  const Amount equity_at_peak = capital + s_.peak_pnl;
   if (equity_at_peak.is_positive()) {
     const double pct = to_double(drawdown) / to_double(equity_at_peak) * 100.0;
     s_.max_drawdown_pct = std::max(s_.max_drawdown_pct.value_or(0.0), pct);
@@ -144,7 +151,8 @@ Result<PerformanceSummary> PerformanceTracker::summary() const {
     if (s_.wins > 0) s.average_win = mean_of(s_.gross_profit, s_.wins);
     if (s_.losses > 0) {
       s.average_loss = mean_of(s_.gross_loss, s_.losses);
-      s.profit_factor = to_double(s.gross_profit) / -to_double(s.gross_loss);
+      // From the exact sums (the shown ones are rounded).
+      s.profit_factor = to_double(s_.gross_profit) / -to_double(s_.gross_loss);
     }
     if (s_.largest_win) s.largest_win = s_.largest_win->to_decimal();
     if (s_.largest_loss) s.largest_loss = s_.largest_loss->to_decimal();
@@ -164,7 +172,7 @@ Result<PerformanceSummary> PerformanceTracker::summary() const {
   }
   s.max_drawdown_pct = s_.max_drawdown_pct;
   add_return_statistics(s_.days, s);
-  if (s_.last_roi_pct) s.total_return_pct = to_double(*s_.last_roi_pct);
+  s.total_return_pct = total_return_pct(s_);
   const double span_days =
       static_cast<double>(*s_.last_at_us - *s_.first_at_us) / static_cast<double>(kMicrosPerDay);
   if (s.total_return_pct && span_days >= 1.0 && 1.0 + *s.total_return_pct / 100.0 > 0) {
@@ -174,5 +182,16 @@ Result<PerformanceSummary> PerformanceTracker::summary() const {
   }
   return s;
 }
+
+namespace {
+std::optional<double> total_return_pct(const PerformanceTracker::State& s) {
+  if (s.last_total_pnl && s.last_capital) {
+    if (!s.last_capital->is_positive()) return std::nullopt;
+    return to_double(*s.last_total_pnl) / to_double(*s.last_capital) * 100.0;
+  }
+  if (s.last_roi_pct) return to_double(*s.last_roi_pct);
+  return std::nullopt;
+}
+}  // namespace
 
 }  // namespace ledger::projector::accounting

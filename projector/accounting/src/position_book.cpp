@@ -161,6 +161,8 @@ Result<EquitySnapshot> PositionBook::snapshot(TimeUs at_us) const {
     snap.funding = totals_.funding.to_decimal();
     snap.unrealized_pnl = unrealized.to_decimal();
     snap.total_pnl = total_pnl.to_decimal();
+    snap.total_pnl_exact = total_pnl;
+    snap.capital_exact = capital;
     if (capital.is_positive()) {
       // total_pnl / capital x 100 in 10^-8 units, rounded half to even.
       const __int128 roi_units = mul_div_half_even(total_pnl.units(), 100 * Amount::kPerDecimalUnit,

@@ -224,6 +224,8 @@ json tracker_to_json(const PerformanceTracker& tracker) {
           {"max_drawdown", s.max_drawdown.to_string()},
           {"max_drawdown_pct", s.max_drawdown_pct ? json(*s.max_drawdown_pct) : json(nullptr)},
           {"last_roi_pct", s.last_roi_pct ? json(s.last_roi_pct->to_string()) : json(nullptr)},
+          {"last_total_pnl", optional_amount(s.last_total_pnl)},
+          {"last_capital", optional_amount(s.last_capital)},
           {"days", days}};
 }
 
@@ -247,11 +249,16 @@ Result<PerformanceTracker> tracker_from_json(const json& j) {
     if ((s.snapshots > 0) != (s.first_at_us && s.last_at_us)) {
       throw StateError("snapshot count and first/last times disagree");
     }
-    s.peak_pnl = decimal(j, "peak_pnl");
+    s.peak_pnl = amount(j, "peak_pnl");  // state of 8 places (older) reads as the same value
     s.max_drawdown = amount(j, "max_drawdown");
     const json& pct = field(j, "max_drawdown_pct");
     if (!pct.is_null()) s.max_drawdown_pct = pct.get<double>();
     s.last_roi_pct = optional<Decimal>(j, "last_roi_pct", decimal);
+    // Absent in state saved before the exact figures were kept: the shown ROI stands in.
+    if (j.contains("last_total_pnl") && j.contains("last_capital")) {
+      s.last_total_pnl = optional<Amount>(j, "last_total_pnl", amount);
+      s.last_capital = optional<Amount>(j, "last_capital", amount);
+    }
     const json& days = field(j, "days");
     if (!days.is_array()) throw StateError("field \"days\" is not an array");
     for (const json& day : days) {

@@ -6,6 +6,8 @@
 #include <cmath>
 #include <vector>
 
+#include "ledger/projector/accounting/state_json.hpp"
+
 namespace ledger::projector::accounting {
 namespace {
 
@@ -175,6 +177,88 @@ TEST(PerformanceTracker, UndefinedFiguresAreNullopt) {
   EXPECT_DOUBLE_EQ(*f->volatility_pct, 0.0);
   EXPECT_FALSE(f->sharpe_ratio.has_value());
   EXPECT_DOUBLE_EQ(*f->annualized_return_pct, 0.0);
+}
+
+// "Computed exactly, rounded once" (issue 16): each figure below differs in its last shown
+// digit when it is computed from the already-rounded figures instead of the exact ones.
+Amount exact(const char* text) { return Amount::parse(text).value(); }
+
+EquitySnapshot exact_snapshot_at(TimeUs at_us, const char* total_pnl, const char* capital) {
+  EquitySnapshot s;
+  s.at_us = at_us;
+  s.total_pnl_exact = exact(total_pnl);
+  s.capital_exact = exact(capital);
+  s.total_pnl = s.total_pnl_exact->to_decimal();
+  s.capital = s.capital_exact->to_decimal();
+  s.total_value = (*s.capital_exact + *s.total_pnl_exact).to_decimal();
+  return s;
+}
+
+TEST(PerformanceTracker, MaxDrawdownIsTheExactFallRoundedOnce) {
+  // Peak 1.000000004 (shown 1.00000000), trough -0.000000004 (shown 0.00000000): the shown
+  // points differ by 1.00000000, the exact fall 1.000000008 rounds to 1.00000001.
+  PerformanceTracker tracker;
+  tracker.add_snapshot(exact_snapshot_at(kNoon, "1.000000004", "1000"));
+  tracker.add_snapshot(exact_snapshot_at(kNoon + 1, "-0.000000004", "1000"));
+  const PerformanceSummary s = tracker.summary().value();
+  EXPECT_EQ(s.max_drawdown, dec("1.00000001"));
+}
+
+TEST(PerformanceTracker, MaxDrawdownSurvivesTheStateRoundTripExactly) {
+  // The peak is kept at scale 16 in the saved state: 2.0000000049 - 0.0000000001 = 2.0000000048.
+  PerformanceTracker tracker;
+  tracker.add_snapshot(exact_snapshot_at(kNoon, "2.0000000049", "1000"));
+  PerformanceTracker restored = tracker_from_json(tracker_to_json(tracker)).value();
+  EXPECT_EQ(restored.state().peak_pnl, exact("2.0000000049"));
+  restored.add_snapshot(exact_snapshot_at(kNoon + 1, "-0.0000000001", "1000"));
+  EXPECT_EQ(restored.state().max_drawdown, exact("2.000000005"));
+  EXPECT_EQ(restored.summary().value().max_drawdown, dec("2.00000000"));  // half to even
+}
+
+TEST(PerformanceTracker, ProfitFactorDividesTheExactSums) {
+  // Gross profit 1.000000004 (shown 1.00000000), gross loss -3 exactly: exact ratio
+  // 0.333333334666..., from the shown sums 0.3333333333...
+  PerformanceTracker tracker;
+  RoundTrip win;
+  win.pnl_gross = exact("1.000000004");
+  win.opened_at_us = 0;
+  win.closed_at_us = 1;
+  RoundTrip loss = win;
+  loss.pnl_gross = exact("-3");
+  tracker.add_round_trip(win);
+  tracker.add_round_trip(loss);
+  const PerformanceSummary s = tracker.summary().value();
+  ASSERT_TRUE(s.profit_factor.has_value());
+  EXPECT_DOUBLE_EQ(*s.profit_factor, 1.000000004 / 3.0);
+  EXPECT_NE(*s.profit_factor, 1.0 / 3.0);
+}
+
+TEST(PerformanceTracker, TotalReturnIsTheExactRatioNotTheRoundedRoi) {
+  // 1.2345678901234567 / 300 x 100 = 0.411522630041152...; the shown ROI keeps 8 places
+  // (0.41152263), and the annualized return compounds the exact ratio, not the shown one.
+  PerformanceTracker tracker;
+  tracker.add_snapshot(exact_snapshot_at(kNoon, "0", "300"));
+  EquitySnapshot last = exact_snapshot_at(kNoon + 2 * kMicrosPerDay, "1.2345678901234567", "300");
+  last.roi_pct = dec("0.41152263");
+  tracker.add_snapshot(last);
+  const PerformanceSummary s = tracker.summary().value();
+  const double exact_pct = 1.2345678901234567 / 300.0 * 100.0;
+  ASSERT_TRUE(s.total_return_pct.has_value());
+  EXPECT_DOUBLE_EQ(*s.total_return_pct, exact_pct);
+  EXPECT_NE(*s.total_return_pct, 0.41152263);  // the shown ROI
+  ASSERT_TRUE(s.annualized_return_pct.has_value());
+  const double annualized = (std::pow(1.0 + exact_pct / 100.0, 365.0 / 2.0) - 1.0) * 100.0;
+  EXPECT_NEAR(*s.annualized_return_pct, annualized, std::abs(annualized) * 1e-12);
+}
+
+TEST(PerformanceTracker, StateWithoutExactFiguresFallsBackToTheShownRoi) {
+  PerformanceTracker::State state;
+  state.snapshots = 1;
+  state.first_at_us = kNoon;
+  state.last_at_us = kNoon;
+  state.last_roi_pct = dec("1.5");
+  const PerformanceSummary s = PerformanceTracker(state).summary().value();
+  EXPECT_EQ(s.total_return_pct, 1.5);
 }
 
 TEST(PerformanceTracker, SummaryDoesNotDependOnBatching) {

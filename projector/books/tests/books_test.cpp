@@ -50,15 +50,6 @@ std::string ts(std::int64_t offset_s) {
   return text;
 }
 
-std::string join(std::initializer_list<std::string> parts) {
-  std::string out;
-  for (const std::string& part : parts) {
-    if (!out.empty()) out += "|";
-    out += part;
-  }
-  return out;
-}
-
 class Scenario {
  public:
   explicit Scenario(Harness& h) : h_(h) {}
@@ -360,50 +351,51 @@ TEST(BooksTest, HandComputedScenarioEveryColumn) {
              "volatility_pct, sharpe_ratio, sortino_ratio, total_return_pct, "
              "annualized_return_pct, first_snapshot_at, last_snapshot_at, updated_at",
              "performance_summary"),
-      std::vector<std::string>{join({"agent-1",
-                                     "11000.00000000",
-                                     "11154.42500000",
-                                     "-100.00000000",
-                                     "11054.42500000",
-                                     "35.00000000",
-                                     "0.57500000",
-                                     "34.42500000",
-                                     "0.00000000",
-                                     "20.00000000",
-                                     "54.42500000",
-                                     "0.49477273",
-                                     "100.00000000",
-                                     "50.00000000",
-                                     "1",
-                                     "4",
-                                     "1",
-                                     "1",
-                                     "0",
-                                     "0",
-                                     "100",
-                                     "34.54500000",
-                                     "0.00000000",
-                                     "34.54500000",
-                                     "0.45500000",
-                                     "34.54500000",
-                                     "NULL",
-                                     "34.54500000",
-                                     "NULL",
-                                     "NULL",
-                                     "34.54500000",
-                                     "00:01:57",
-                                     "3",
-                                     "0.00000000",
-                                     "0",
-                                     "0",
-                                     "NULL",
-                                     "NULL",
-                                     "NULL",
-                                     "0.49477273",
-                                     "NULL",
-                                     ts(60),
-                                     ts(400),
-                                     ts(400)})});
+      std::vector<std::string>{
+          join({"agent-1",
+                "11000.00000000",
+                "11154.42500000",
+                "-100.00000000",
+                "11054.42500000",
+                "35.00000000",
+                "0.57500000",
+                "34.42500000",
+                "0.00000000",
+                "20.00000000",
+                "54.42500000",
+                "0.49477273",
+                "100.00000000",
+                "50.00000000",
+                "1",
+                "4",
+                "1",
+                "1",
+                "0",
+                "0",
+                "100",
+                "34.54500000",
+                "0.00000000",
+                "34.54500000",
+                "0.45500000",
+                "34.54500000",
+                "NULL",
+                "34.54500000",
+                "NULL",
+                "NULL",
+                "34.54500000",
+                "00:01:57",
+                "3",
+                "0.00000000",
+                "0",
+                "0",
+                "NULL",
+                "NULL",
+                "NULL",
+                "0.4947727272727272",  // total_return_pct: 54.425 / 11000 exactly, as a double
+                "NULL",
+                ts(60),
+                ts(400),
+                ts(400)})});
 
   EXPECT_EQ(h.rows("agent_id, strategy_id, round_trips, wins, losses, breakevens, win_rate_pct, "
                    "gross_profit, gross_loss, net_pnl, fees, average_win, average_loss, "

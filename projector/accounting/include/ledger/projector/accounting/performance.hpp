@@ -61,7 +61,7 @@ struct PerformanceSummary {
   std::optional<Decimal> average_loss;  // gross_loss / losses (<= 0)
   std::optional<Decimal> largest_win;
   std::optional<Decimal> largest_loss;
-  std::optional<double> profit_factor;        // gross_profit / |gross_loss|
+  std::optional<double> profit_factor;        // exact gross_profit / |exact gross_loss|
   std::optional<Decimal> expectancy;          // net_pnl / round_trips
   std::optional<TimeUs> average_duration_us;  // mean round-trip duration, truncated
 
@@ -73,7 +73,7 @@ struct PerformanceSummary {
   std::optional<double> volatility_pct;         // sample stdev of daily returns x sqrt(365) x 100
   std::optional<double> sharpe_ratio;           // mean / stdev x sqrt(365), risk-free 0
   std::optional<double> sortino_ratio;          // mean / downside deviation x sqrt(365)
-  std::optional<double> total_return_pct;       // latest total_pnl / capital x 100
+  std::optional<double> total_return_pct;       // latest exact total_pnl / capital x 100
   std::optional<double> annualized_return_pct;  // ((1+R)^(365/days) - 1) x 100
   std::optional<TimeUs> first_snapshot_at_us;
   std::optional<TimeUs> last_snapshot_at_us;
@@ -92,10 +92,12 @@ class PerformanceTracker {
     // Equity curve.
     std::uint64_t snapshots = 0;
     std::optional<TimeUs> first_at_us, last_at_us;
-    Decimal peak_pnl;  // running peak of total_pnl, starting at 0 (the account's start)
-    Amount max_drawdown;
+    Amount peak_pnl;  // running peak of the exact total_pnl, starting at 0 (the account's start)
+    Amount max_drawdown;  // exact: the peak minus the exact total_pnl, rounded once when shown
     std::optional<double> max_drawdown_pct;
-    std::optional<Decimal> last_roi_pct;
+    std::optional<Decimal> last_roi_pct;  // the latest snapshot's shown ROI (older state only)
+    // The latest snapshot's exact total P&L and capital: the total return is their ratio.
+    std::optional<Amount> last_total_pnl, last_capital;
     std::vector<EndOfDay> days;  // day = floor(at_us / 86400e6), ascending
     friend bool operator==(const State&, const State&) = default;
   };

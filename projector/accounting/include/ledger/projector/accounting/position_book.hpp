@@ -59,6 +59,11 @@ struct EquitySnapshot {
   Decimal gross_exposure;          // sum(|quantity| x mark)
   Decimal margin_used;             // sum(notional / leverage) of open positions
   std::size_t open_positions = 0;
+  // The exact (scale 16) total P&L and capital the shown figures were rounded from: drawdown
+  // and returns are computed from these and rounded once (PositionBook::snapshot sets them;
+  // absent, PerformanceTracker falls back to the shown figures).
+  std::optional<Amount> total_pnl_exact;
+  std::optional<Amount> capital_exact;
   friend bool operator==(const EquitySnapshot&, const EquitySnapshot&) = default;
 };
 
