@@ -34,6 +34,15 @@ Harness::~Harness() {
   if (producer_) producer_->flush(10'000);
 }
 
+std::string join(std::initializer_list<std::string> parts) {
+  std::string out;
+  for (const std::string& part : parts) {
+    if (!out.empty()) out += "|";
+    out += part;
+  }
+  return out;
+}
+
 std::string hex(const std::string& bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;

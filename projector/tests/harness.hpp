@@ -4,6 +4,7 @@
 
 #include <librdkafka/rdkafkacpp.h>
 
+#include <initializer_list>
 #include <memory>
 #include <pqxx/pqxx>
 #include <string>
@@ -16,6 +17,9 @@ namespace ledger::projector::testing {
 
 // Lower-case hex of `bytes`.
 std::string hex(const std::string& bytes);
+
+// "a|b|c": the text Harness::rows gives a row of those cells (what a test expects a row to be).
+std::string join(std::initializer_list<std::string> parts);
 
 class Harness {
  public:

@@ -14,15 +14,6 @@ constexpr const char* kTime = "2026-01-02 03:04:05.123+00";
 constexpr const char* kUuid1 = "0190f5a0-0000-7000-8000-000000000001";
 constexpr const char* kUuid2 = "0190f5a0-0000-7000-8000-000000000002";
 
-std::string join(std::initializer_list<std::string> parts) {
-  std::string out;
-  for (const std::string& part : parts) {
-    if (!out.empty()) out += "|";
-    out += part;
-  }
-  return out;
-}
-
 class PipelineTest : public ::testing::Test {
  protected:
   Harness h;
