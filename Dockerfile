@@ -5,8 +5,17 @@
 #   kafka             Apache Kafka in KRaft mode, from the same Maven artifacts and version as
 #                     the local broker; data in the volume /var/lib/kafka/data
 #   prometheus        Debian's Prometheus with deploy/prometheus/prometheus.yml
-#   postgres-partman  PostgreSQL 15 + pg_partman from Debian's packages: the database the
-#                     compose test uses where no TimescaleDB image can be pulled
+#   postgres-partman  PostgreSQL 15 + pg_partman from Debian's packages: the compose test's
+#                     fallback database when the TimescaleDB source tarball is absent
+#   postgres-timescaledb  postgres-partman + TimescaleDB 2.28.3 (full edition, TSL included)
+#                     built from the unmodified upstream source tarball, which the build takes
+#                     from deploy/postgres/timescaledb-src/timescaledb-${TIMESCALEDB_VERSION}.tar.gz
+#                     (gitignored; tests/compose/run.sh copies it there from
+#                     ../shared/third_party/); the build tools stay in the stage
+#                     timescaledb-build. Preloads the extension with telemetry off (the same
+#                     settings as `ledger db start`). The compose test's database when the
+#                     tarball is there; docker-compose.yml itself uses the upstream
+#                     timescale/timescaledb image.
 #
 # BASE is any Debian bookworm image; users get the normal one, the compose test passes a base
 # made locally by deploy/base/make-local-base.sh. The kafka target needs the broker's jars in
@@ -15,7 +24,8 @@
 # files mounted at run time (see docker-compose.yml).
 #
 # Works with BuildKit (which builds only the stages a target needs) and with the classic
-# builder (which builds every stage up to the target: the cheap ones come first).
+# builder (which builds every stage up to the target: the cheap ones come first, and the two
+# TimescaleDB stages, which need the tarball, come last, after ledger).
 ARG BASE=debian:bookworm-slim
 ARG LEDGER_BINARY=compile
 
@@ -128,3 +138,46 @@ USER ledger
 WORKDIR /var/lib/ledger
 ENTRYPOINT ["ledger-entrypoint"]
 CMD ["--help"]
+
+# ---------------------------------------------------------------------------------------------
+# TimescaleDB for PostgreSQL 15, built from source: pinned to the 2.28 line, the newest that
+# supports PostgreSQL 15 (2.29.0 dropped it). The same flags as scripts/timescaledb; installed
+# into /out so the image gets the extension's files and none of the build tools.
+FROM postgres-partman AS timescaledb-build
+ARG TIMESCALEDB_VERSION=2.28.3
+RUN apt-get update -qq \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      build-essential cmake postgresql-server-dev-15 libssl-dev libkrb5-dev \
+ && rm -rf /var/lib/apt/lists/*
+COPY deploy/postgres/timescaledb-src/timescaledb-${TIMESCALEDB_VERSION}.tar.gz /tmp/timescaledb.tar.gz
+ARG LEDGER_BUILD_JOBS=2
+RUN mkdir /tmp/timescaledb \
+ && tar -xzf /tmp/timescaledb.tar.gz -C /tmp/timescaledb --strip-components=1 \
+ && version="$(sed -n 's/^version = *//p' /tmp/timescaledb/version.config | head -n1)" \
+ && { [ "$version" = "${TIMESCALEDB_VERSION}" ] \
+      || { echo "timescaledb tarball is version '$version', expected ${TIMESCALEDB_VERSION}" >&2; exit 1; }; } \
+ && cd /tmp/timescaledb \
+ && ./bootstrap -DCMAKE_BUILD_TYPE=RelWithDebInfo -DREGRESS_CHECKS=OFF -DTAP_CHECKS=OFF \
+      -DWARNINGS_AS_ERRORS=OFF -DGENERATE_DOWNGRADE_SCRIPT=OFF -DSEND_TELEMETRY_DEFAULT=OFF \
+      -DPG_CONFIG=/usr/lib/postgresql/15/bin/pg_config >/tmp/configure.log \
+ && make -C build -j "${LEDGER_BUILD_JOBS}" >/tmp/build.log \
+ && make -C build install DESTDIR=/out >/tmp/install.log \
+ && find /out -name '*.so' -exec strip --strip-unneeded {} + \
+ && ls /out/usr/lib/postgresql/15/lib/timescaledb.so \
+       "/out/usr/lib/postgresql/15/lib/timescaledb-${TIMESCALEDB_VERSION}.so" \
+       "/out/usr/lib/postgresql/15/lib/timescaledb-tsl-${TIMESCALEDB_VERSION}.so" \
+       /out/usr/share/postgresql/15/extension/timescaledb.control
+
+FROM postgres-partman AS postgres-timescaledb
+COPY --from=timescaledb-build /out/ /
+# Appended to postgresql.conf by the entry point when it initialises $PGDATA (as
+# `ledger db start` does): preload, no telemetry (by default the extension reports to the
+# vendor), and workers for the policy jobs (the ledger keeps 3 compression and 1 retention job
+# per schema; a replay adds a rebuild schema's for a while).
+RUN mkdir -p /etc/ledger-postgres/conf.d \
+ && printf '%s\n' "# TimescaleDB (Dockerfile target postgres-timescaledb)" \
+      "shared_preload_libraries = 'timescaledb'" \
+      "timescaledb.telemetry_level = off" \
+      "max_worker_processes = 32" \
+      "timescaledb.max_background_workers = 16" \
+      >/etc/ledger-postgres/conf.d/timescaledb.conf

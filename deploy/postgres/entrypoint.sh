@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Entry point of the postgres-partman image (Dockerfile): the same contract as the official
-# postgres / timescale images, so docker-compose.yml can swap one for the other.
+# Entry point of the postgres-partman and postgres-timescaledb images (Dockerfile): the same
+# contract as the official postgres / timescale images, so docker-compose.yml can swap one for
+# the other.
 #   POSTGRES_USER (default postgres), POSTGRES_DB (default: the user), POSTGRES_PASSWORD or
 #   POSTGRES_PASSWORD_FILE (required unless POSTGRES_HOST_AUTH_METHOD=trust), PGDATA, PGPORT.
 # On an empty $PGDATA it runs initdb, creates the database and runs
 # /docker-entrypoint-initdb.d/*.sql and *.sh, then serves on all addresses (socket-only while
 # initialising, so a health check with -h 127.0.0.1 passes only once the real server is up).
+# Server settings an image ships in /etc/ledger-postgres/conf.d/*.conf (postgres-timescaledb:
+# shared_preload_libraries, telemetry off, workers) are appended to postgresql.conf by initdb
+# time, so they hold for the initialisation server, the real one and any later command.
 set -euo pipefail
 
 if [ "$(id -u)" = 0 ]; then
@@ -39,6 +43,10 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
     --auth-local=trust --auth-host="$auth" ${POSTGRES_INITDB_ARGS:-} >/dev/null
   rm -f "$pwfile"
   printf 'host all all all %s\n' "$auth" >>"$PGDATA/pg_hba.conf"
+  for f in /etc/ledger-postgres/conf.d/*.conf; do
+    [ -f "$f" ] || continue
+    { printf '\n# From %s (image settings)\n' "$f"; cat "$f"; } >>"$PGDATA/postgresql.conf"
+  done
 
   pg_ctl -D "$PGDATA" -o "-c listen_addresses=''" -w start >/dev/null
   if [ "$db" != postgres ]; then

@@ -5,7 +5,9 @@
 # and talks over 127.0.0.1 only), builds every image locally from ./Dockerfile on a Debian
 # base made by debootstrap, brings the stack up with tests/compose/local.yml, and checks:
 #   1. kafka, db, prometheus (and the projectors) become healthy in start-up order; the
-#      kafka-init and migrate one-shots complete;
+#      kafka-init and migrate one-shots complete; the database runs the backend chosen below
+#      (TimescaleDB: extension 2.28.3, the history tables are hypertables with their policy
+#      jobs, telemetry off, and `ledger migrate` logs `backend: timescaledb`);
 #   2. the demo agents publish; both projector replicas hold partitions of one consumer
 #      group; the tables fill; the database offsets reach Kafka's end offsets; Prometheus
 #      shows both projector targets up; every Grafana panel's SQL runs on the data;
@@ -22,6 +24,12 @@
 # dockerd running) for inspection; LEDGER_COMPOSE_LEDGER_BIN=path puts that host-built binary
 # in the ledger image instead of compiling it there (ctest passes the one it built; set
 # LEDGER_COMPOSE_COMPILE=1 to compile anyway); LEDGER_COMPOSE_BUILD_JOBS (default 2).
+# The database: TimescaleDB 2.28.3 built from the upstream source tarball (Dockerfile target
+# postgres-timescaledb) when ${LEDGER_TIMESCALEDB_SOURCE:-../shared/third_party/timescaledb-2.28.3.tar.gz}
+# (beside the repository) is there (copied into the gitignored
+# deploy/postgres/timescaledb-src/ for the build context), else PostgreSQL 15 + pg_partman
+# (target postgres-partman; the log says so). LEDGER_COMPOSE_DB_TARGET=postgres-partman forces
+# the fallback.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -176,15 +184,52 @@ if [ "${LEDGER_COMPOSE_COMPILE:-0}" != 1 ] && [ -n "${LEDGER_COMPOSE_LEDGER_BIN:
 else
   log "ledger image compiles the project (Dockerfile stage ledger-compile)"
 fi
+
+# The database image: TimescaleDB built from the upstream source tarball when it is there,
+# else pg_partman. docker-compose.yml's own image (timescale/timescaledb) cannot be pulled here.
+timescaledb_version=2.28.3
+timescaledb_source="${LEDGER_TIMESCALEDB_SOURCE:-$root/../shared/third_party/timescaledb-${timescaledb_version}.tar.gz}"
+timescaledb_context="$root/deploy/postgres/timescaledb-src/timescaledb-${timescaledb_version}.tar.gz"
+db_target="${LEDGER_COMPOSE_DB_TARGET:-}"
+case "$db_target" in
+  "")
+    if [ -f "$timescaledb_source" ]; then
+      db_target=postgres-timescaledb
+    else
+      db_target=postgres-partman
+      log "database: no TimescaleDB source tarball at $timescaledb_source: falling back to" \
+          "PostgreSQL 15 + pg_partman (target postgres-partman); the TimescaleDB checks do not run"
+    fi ;;
+  postgres-partman)
+    log "database: LEDGER_COMPOSE_DB_TARGET=postgres-partman: PostgreSQL 15 + pg_partman;" \
+        "the TimescaleDB checks do not run" ;;
+  postgres-timescaledb)
+    [ -f "$timescaledb_source" ] ||
+      fail "LEDGER_COMPOSE_DB_TARGET=postgres-timescaledb but no tarball at $timescaledb_source" ;;
+  *) fail "LEDGER_COMPOSE_DB_TARGET=$db_target: give postgres-timescaledb or postgres-partman" ;;
+esac
+if [ "$db_target" = postgres-timescaledb ]; then
+  mkdir -p "$(dirname "$timescaledb_context")"
+  cmp -s "$timescaledb_source" "$timescaledb_context" 2>/dev/null ||
+    install -m 0644 "$timescaledb_source" "$timescaledb_context"
+  log "database: PostgreSQL 15 + TimescaleDB ${timescaledb_version} built from $timescaledb_source" \
+      "(target postgres-timescaledb)"
+fi
+export LEDGER_COMPOSE_DB_TARGET="$db_target"
+
 build_image() { # target
+  local build_started=$SECONDS rc=0
   DOCKER_BUILDKIT=1 docker build --network host --progress plain \
     --build-arg BASE="$LEDGER_BASE_IMAGE" --build-arg LEDGER_BINARY="$ledger_binary" \
     --build-arg LEDGER_BUILD_JOBS="${LEDGER_COMPOSE_BUILD_JOBS:-2}" \
-    --target "$1" -t "ledger/$1:${LEDGER_IMAGE_TAG}" "$root" >"$state/build-$1.log" 2>&1
+    --build-arg TIMESCALEDB_VERSION="$timescaledb_version" \
+    --target "$1" -t "ledger/$1:${LEDGER_IMAGE_TAG}" "$root" >"$state/build-$1.log" 2>&1 || rc=$?
+  log "image $1: $((SECONDS - build_started)) s (exit $rc)"
+  return "$rc"
 }
-log "building images ledger, kafka, prometheus, postgres-partman (logs: $state/build-*.log)"
+log "building images ledger, kafka, prometheus, $db_target (logs: $state/build-*.log)"
 build_pids=()
-for target in ledger kafka prometheus postgres-partman; do
+for target in ledger kafka prometheus "$db_target"; do
   build_image "$target" &
   build_pids+=("$!:$target")
 done
@@ -320,6 +365,53 @@ check_exactly_once() {
   [ "$processed" = "$processed_distinct" ] || fail "processed_events holds an event twice"
   log "exactly once: $archived offsets archived once each, $processed events processed"
 }
+# The database really runs the backend the image was chosen for.
+check_db_backend() {
+  local migrate_log=""
+  ((has_migrate)) && migrate_log="$(compose logs --no-color migrate 2>&1)"
+  if [ "$db_target" = postgres-timescaledb ]; then
+    local settings
+    settings="$(psql_db -F '|' -c "SELECT current_setting('shared_preload_libraries'),
+        current_setting('timescaledb.telemetry_level', true),
+        coalesce(current_setting('timescaledb.license', true), ''),
+        current_setting('max_worker_processes'),
+        current_setting('timescaledb.max_background_workers', true)")"
+    IFS='|' read -r preload telemetry license workers ts_workers <<<"$settings"
+    [[ "$preload" == *timescaledb* ]] || fail "shared_preload_libraries is '$preload', not timescaledb"
+    [ "$telemetry" = off ] || fail "timescaledb.telemetry_level is '$telemetry', expected off"
+    [ "$license" = timescale ] || fail "timescaledb.license is '$license': not the full edition (TSL)"
+    [ "$workers" = 32 ] && [ "$ts_workers" = 16 ] ||
+      fail "max_worker_processes $workers / timescaledb.max_background_workers $ts_workers, expected 32 / 16"
+    log "database: preload $preload, telemetry $telemetry, license $license, workers $workers / $ts_workers"
+    ((has_migrate)) || return 0
+    local extversion hypertables jobs
+    extversion="$(psql_db -c "SELECT extversion FROM pg_extension WHERE extname = 'timescaledb'")"
+    [ "$extversion" = "$timescaledb_version" ] ||
+      fail "extension timescaledb is '${extversion:-not installed}', expected $timescaledb_version"
+    hypertables="$(psql_db -c "SELECT string_agg(hypertable_name, ' ' ORDER BY hypertable_name)
+      FROM timescaledb_information.hypertables WHERE hypertable_schema = 'ledger'")"
+    local table
+    for table in fills decisions order_events event_archive; do
+      [[ " $hypertables " == *" $table "* ]] || fail "ledger.$table is not a hypertable (hypertables: $hypertables)"
+    done
+    jobs="$(psql_db -c "SELECT count(*) FILTER (WHERE proc_name = 'policy_compression'),
+        count(*) FILTER (WHERE proc_name = 'policy_retention')
+      FROM timescaledb_information.jobs WHERE hypertable_schema = 'ledger'")"
+    [ "${jobs%%|*}" -gt 0 ] || fail "no compression policy jobs on the ledger hypertables ($jobs)"
+    grep -Eq 'backend: timescaledb[[:space:]]*$' <<<"$migrate_log" ||
+      fail "ledger migrate did not log 'backend: timescaledb': $(grep -E 'backend:' <<<"$migrate_log")"
+    grep -Eq "backend: TimescaleDB $timescaledb_version: hypertables, compression and retention" <<<"$migrate_log" ||
+      fail "ledger migrate did not report TimescaleDB $timescaledb_version with policies: $(grep -E 'backend:' <<<"$migrate_log")"
+    log "database: TimescaleDB $extversion; hypertables in ledger: $hypertables;" \
+        "policy jobs (compression|retention): $jobs"
+  else
+    ((has_migrate)) || return 0
+    grep -Eq 'backend: pg_partman[[:space:]]*$' <<<"$migrate_log" ||
+      fail "ledger migrate did not log 'backend: pg_partman': $(grep -E 'backend:' <<<"$migrate_log")"
+    log "database: pg_partman $(psql_db -c "SELECT extversion FROM pg_extension WHERE extname = 'pg_partman'")" \
+        "(fallback; no TimescaleDB)"
+  fi
+}
 run_demo() { # seed
   export LEDGER_DEMO_SEED="$1"
   local before
@@ -371,6 +463,7 @@ if ((has_migrate)); then
     fail "migrate failed"
   log "migrated: $(psql_db -c "SELECT count(*) FROM pg_tables WHERE schemaname = 'ledger'") tables in schema ledger"
 fi
+check_db_backend
 
 if ((has_project)) && ((has_migrate)); then
   wait_healthy 120 projector-1 projector-2
