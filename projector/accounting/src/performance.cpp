@@ -41,11 +41,13 @@ Moments moments(const DailyReturns& returns) {
   return result;
 }
 
-void add_return_statistics(const std::vector<EndOfDay>& days, PerformanceSummary& summary) {
+void add_return_statistics(const std::vector<EndOfDay>& days, const StatisticsPolicy& policy,
+                           PerformanceSummary& summary) {
   const DailyReturns returns = daily_returns(days);
   summary.daily_returns = returns.count();
+  if (returns.count() < std::max<std::uint64_t>(2, policy.min_daily_returns)) return;
   const Moments m = moments(returns);
-  const double annual = std::sqrt(kTradingDaysPerYear);
+  const double annual = std::sqrt(policy.periods_per_year);
   if (m.stdev) {
     summary.volatility_pct = *m.stdev * annual * 100.0;
     if (*m.stdev > 0) summary.sharpe_ratio = m.mean / *m.stdev * annual;
@@ -132,7 +134,7 @@ void PerformanceTracker::add_snapshot(const EquitySnapshot& snapshot) {
   }
 }
 
-Result<PerformanceSummary> PerformanceTracker::summary() const {
+Result<PerformanceSummary> PerformanceTracker::summary(const StatisticsPolicy& policy) const {
   PerformanceSummary s;
   try {
     s.round_trips = s_.round_trips;
@@ -171,11 +173,13 @@ Result<PerformanceSummary> PerformanceTracker::summary() const {
                            std::string("performance summary: ") + error.what()};
   }
   s.max_drawdown_pct = s_.max_drawdown_pct;
-  add_return_statistics(s_.days, s);
+  add_return_statistics(s_.days, policy, s);
   s.total_return_pct = total_return_pct(s_);
   const double span_days =
       static_cast<double>(*s_.last_at_us - *s_.first_at_us) / static_cast<double>(kMicrosPerDay);
-  if (s.total_return_pct && span_days >= 1.0 && 1.0 + *s.total_return_pct / 100.0 > 0) {
+  const double min_span_days =
+      static_cast<double>(std::max<std::uint64_t>(1, policy.min_daily_returns));
+  if (s.total_return_pct && span_days >= min_span_days && 1.0 + *s.total_return_pct / 100.0 > 0) {
     s.annualized_return_pct =
         (std::pow(1.0 + *s.total_return_pct / 100.0, kTradingDaysPerYear / span_days) - 1.0) *
         100.0;

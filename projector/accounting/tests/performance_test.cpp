@@ -17,6 +17,8 @@ Decimal dec_of(double value) {
 }
 
 constexpr TimeUs kNoon = kMicrosPerDay / 2;
+// The curves here are a few days long: statistics from the smallest history allowed.
+constexpr StatisticsPolicy kShortHistory{.min_daily_returns = 2};
 
 EquitySnapshot snapshot_at(TimeUs at_us, double equity, double capital) {
   EquitySnapshot s;
@@ -62,7 +64,7 @@ TEST(PerformanceTracker, FiveDayEquityCurve) {
     tracker.add_snapshot(
         snapshot_at(day * kMicrosPerDay + kNoon, equity[static_cast<std::size_t>(day)], 1000));
   }
-  const auto summary = tracker.summary();
+  const auto summary = tracker.summary(kShortHistory);
   ASSERT_TRUE(summary.ok());
   const std::vector<double> r = {10.0 / 1000, -20.0 / 1010, 40.0 / 990, -10.0 / 1030};
   const Stats s = stats(r);
@@ -96,7 +98,7 @@ TEST(PerformanceTracker, MissingDaysCarryEquityAndFlowsAreNotReturns) {
   EXPECT_NEAR(returns.observed[1], 30.0 / 1510, 1e-15);
   EXPECT_EQ(returns.carried_days, 2u);
   const Stats s = stats({10.0 / 1000, 0, 0, 30.0 / 1510});
-  const auto summary = tracker.summary();
+  const auto summary = tracker.summary(kShortHistory);
   ASSERT_TRUE(summary.ok());
   EXPECT_EQ(summary->daily_returns, 4u);
   EXPECT_NEAR(*summary->sharpe_ratio, s.mean / s.stdev * std::sqrt(365.0), 1e-9);
@@ -108,7 +110,7 @@ TEST(PerformanceTracker, TradeStatistics) {
   PerformanceTracker tracker;
   for (const char* net : {"10", "-5", "0", "20", "-15"})
     tracker.add_round_trip(trip_with_net(net, 60));
-  const auto s = tracker.summary();
+  const auto s = tracker.summary(kShortHistory);
   ASSERT_TRUE(s.ok());
   EXPECT_EQ(s->round_trips, 5u);
   EXPECT_EQ(s->wins, 2u);
@@ -137,16 +139,17 @@ TEST(PerformanceTracker, AveragesRoundHalfEven) {
   PerformanceTracker tracker;
   for (const char* net : {"0.00000001", "0.00000002", "0.00000002"})
     tracker.add_round_trip(trip_with_net(net, 1));
-  const auto s = tracker.summary();
+  const auto s = tracker.summary(kShortHistory);
   ASSERT_TRUE(s.ok());
   EXPECT_EQ(*s->average_win, dec("0.00000002"));  // 0.0000000166.. -> ...2
   tracker.add_round_trip(trip_with_net("0.00000001", 1));
-  EXPECT_EQ(*tracker.summary()->average_win, dec("0.00000002"));  // 0.000000015 -> even ...2
+  EXPECT_EQ(*tracker.summary(kShortHistory)->average_win,
+            dec("0.00000002"));  // 0.000000015 -> even ...2
 }
 
 TEST(PerformanceTracker, UndefinedFiguresAreNullopt) {
   PerformanceTracker empty;
-  const auto none = empty.summary();
+  const auto none = empty.summary(kShortHistory);
   ASSERT_TRUE(none.ok());
   EXPECT_FALSE(none->win_rate_pct.has_value());
   EXPECT_FALSE(none->expectancy.has_value());
@@ -157,7 +160,7 @@ TEST(PerformanceTracker, UndefinedFiguresAreNullopt) {
   PerformanceTracker one;  // one snapshot: no return, no ratio
   one.add_snapshot(snapshot_at(kNoon, 1000, 1000));
   one.add_round_trip(trip_with_net("3", 5));
-  const auto s = one.summary();
+  const auto s = one.summary(kShortHistory);
   ASSERT_TRUE(s.ok());
   EXPECT_EQ(s->daily_returns, 0u);
   EXPECT_FALSE(s->sharpe_ratio.has_value());
@@ -171,7 +174,7 @@ TEST(PerformanceTracker, UndefinedFiguresAreNullopt) {
   flat.add_snapshot(snapshot_at(kNoon, 1000, 1000));
   flat.add_snapshot(snapshot_at(kMicrosPerDay + kNoon, 1000, 1000));
   flat.add_snapshot(snapshot_at(2 * kMicrosPerDay + kNoon, 1000, 1000));
-  const auto f = flat.summary();
+  const auto f = flat.summary(kShortHistory);
   ASSERT_TRUE(f.ok());
   EXPECT_EQ(f->daily_returns, 2u);
   EXPECT_DOUBLE_EQ(*f->volatility_pct, 0.0);
@@ -200,7 +203,7 @@ TEST(PerformanceTracker, MaxDrawdownIsTheExactFallRoundedOnce) {
   PerformanceTracker tracker;
   tracker.add_snapshot(exact_snapshot_at(kNoon, "1.000000004", "1000"));
   tracker.add_snapshot(exact_snapshot_at(kNoon + 1, "-0.000000004", "1000"));
-  const PerformanceSummary s = tracker.summary().value();
+  const PerformanceSummary s = tracker.summary(kShortHistory).value();
   EXPECT_EQ(s.max_drawdown, dec("1.00000001"));
 }
 
@@ -212,7 +215,8 @@ TEST(PerformanceTracker, MaxDrawdownSurvivesTheStateRoundTripExactly) {
   EXPECT_EQ(restored.state().peak_pnl, exact("2.0000000049"));
   restored.add_snapshot(exact_snapshot_at(kNoon + 1, "-0.0000000001", "1000"));
   EXPECT_EQ(restored.state().max_drawdown, exact("2.000000005"));
-  EXPECT_EQ(restored.summary().value().max_drawdown, dec("2.00000000"));  // half to even
+  EXPECT_EQ(restored.summary(kShortHistory).value().max_drawdown,
+            dec("2.00000000"));  // half to even
 }
 
 TEST(PerformanceTracker, ProfitFactorDividesTheExactSums) {
@@ -227,7 +231,7 @@ TEST(PerformanceTracker, ProfitFactorDividesTheExactSums) {
   loss.pnl_gross = exact("-3");
   tracker.add_round_trip(win);
   tracker.add_round_trip(loss);
-  const PerformanceSummary s = tracker.summary().value();
+  const PerformanceSummary s = tracker.summary(kShortHistory).value();
   ASSERT_TRUE(s.profit_factor.has_value());
   EXPECT_DOUBLE_EQ(*s.profit_factor, 1.000000004 / 3.0);
   EXPECT_NE(*s.profit_factor, 1.0 / 3.0);
@@ -241,7 +245,7 @@ TEST(PerformanceTracker, TotalReturnIsTheExactRatioNotTheRoundedRoi) {
   EquitySnapshot last = exact_snapshot_at(kNoon + 2 * kMicrosPerDay, "1.2345678901234567", "300");
   last.roi_pct = dec("0.41152263");
   tracker.add_snapshot(last);
-  const PerformanceSummary s = tracker.summary().value();
+  const PerformanceSummary s = tracker.summary(kShortHistory).value();
   const double exact_pct = 1.2345678901234567 / 300.0 * 100.0;
   ASSERT_TRUE(s.total_return_pct.has_value());
   EXPECT_DOUBLE_EQ(*s.total_return_pct, exact_pct);
@@ -257,8 +261,51 @@ TEST(PerformanceTracker, StateWithoutExactFiguresFallsBackToTheShownRoi) {
   state.first_at_us = kNoon;
   state.last_at_us = kNoon;
   state.last_roi_pct = dec("1.5");
-  const PerformanceSummary s = PerformanceTracker(state).summary().value();
+  const PerformanceSummary s = PerformanceTracker(state).summary(kShortHistory).value();
   EXPECT_EQ(s.total_return_pct, 1.5);
+}
+
+TEST(PerformanceTracker, StatisticsBelowTheMinimumHistoryAreNullButCounted) {
+  // 29 daily returns and a 29-day history: under the default minimum of 30 nothing is published;
+  // one more day publishes every figure.
+  PerformanceTracker tracker;
+  for (int day = 0; day < 30; ++day) {
+    tracker.add_snapshot(snapshot_at(day * kMicrosPerDay + kNoon, 1000 + (day % 3) * 10, 1000));
+  }
+  const PerformanceSummary short_history = tracker.summary().value();
+  EXPECT_EQ(short_history.daily_returns, 29u);
+  EXPECT_FALSE(short_history.volatility_pct.has_value());
+  EXPECT_FALSE(short_history.sharpe_ratio.has_value());
+  EXPECT_FALSE(short_history.sortino_ratio.has_value());
+  EXPECT_FALSE(short_history.annualized_return_pct.has_value());
+  EXPECT_TRUE(short_history.total_return_pct.has_value());  // not a statistic of the history
+  tracker.add_snapshot(snapshot_at(30 * kMicrosPerDay + kNoon, 1000, 1000));
+  const PerformanceSummary enough = tracker.summary().value();
+  EXPECT_EQ(enough.daily_returns, 30u);
+  EXPECT_TRUE(enough.volatility_pct.has_value());
+  EXPECT_TRUE(enough.sharpe_ratio.has_value());
+  EXPECT_TRUE(enough.sortino_ratio.has_value());
+  EXPECT_TRUE(enough.annualized_return_pct.has_value());
+}
+
+TEST(PerformanceTracker, PeriodsPerYearScaleTheAnnualisedStatistics) {
+  PerformanceTracker tracker;
+  const std::vector<double> equity = {1000, 1010, 990, 1030, 1020};
+  for (int day = 0; day < 5; ++day) {
+    tracker.add_snapshot(
+        snapshot_at(day * kMicrosPerDay + kNoon, equity[static_cast<std::size_t>(day)], 1000));
+  }
+  const PerformanceSummary crypto = tracker.summary(kShortHistory).value();
+  const PerformanceSummary equities =
+      tracker.summary({.min_daily_returns = 2, .periods_per_year = 252}).value();
+  const std::vector<double> r = {0.01, -20.0 / 1010, 40.0 / 990, -10.0 / 1030};
+  const Stats st = stats(r);
+  EXPECT_NEAR(*equities.sharpe_ratio, st.mean / st.stdev * std::sqrt(252.0), 1e-12);
+  EXPECT_NEAR(*equities.sortino_ratio, st.mean / st.downside * std::sqrt(252.0), 1e-12);
+  EXPECT_NEAR(*equities.volatility_pct, st.stdev * std::sqrt(252.0) * 100, 1e-10);
+  EXPECT_NEAR(*crypto.sharpe_ratio / *equities.sharpe_ratio, std::sqrt(365.0 / 252.0), 1e-12);
+  // The annualized return compounds over calendar days whatever the periods per year.
+  EXPECT_EQ(crypto.annualized_return_pct, equities.annualized_return_pct);
 }
 
 TEST(PerformanceTracker, SummaryDoesNotDependOnBatching) {
@@ -271,13 +318,13 @@ TEST(PerformanceTracker, SummaryDoesNotDependOnBatching) {
   for (std::size_t i = 0; i < snaps.size(); ++i) {
     split.add_snapshot(snaps[i]);
     if (i % 4 == 0) {
-      (void)split.summary();
+      (void)split.summary(kShortHistory);
       PerformanceTracker copy = split;
       split = copy;
     }
   }
   EXPECT_TRUE(whole == split);
-  EXPECT_EQ(whole.summary()->sharpe_ratio, split.summary()->sharpe_ratio);
+  EXPECT_EQ(whole.summary(kShortHistory)->sharpe_ratio, split.summary(kShortHistory)->sharpe_ratio);
 }
 
 }  // namespace

@@ -38,6 +38,18 @@ void add_extension_options(CLI::App& command, ExtensionOptions& options) {
                   "this; use the same value for replay")
       ->capture_default_str()
       ->check(CLI::Range(std::int64_t{1}, std::int64_t{30} * 86'400));
+  command
+      .add_option("--min-daily-returns", options.min_daily_returns,
+                  "Volatility, Sharpe and Sortino need this many daily returns, the annualized "
+                  "return this many days of history; below it they are NULL")
+      ->capture_default_str()
+      ->check(CLI::Range(std::uint64_t{2}, std::uint64_t{100'000}));
+  command
+      .add_option("--periods-per-year", options.periods_per_year,
+                  "Daily returns per year for annualising volatility, Sharpe and Sortino (365 "
+                  "counts every calendar day; 252 is the equity-market convention)")
+      ->capture_default_str()
+      ->check(CLI::Range(1.0, 366.0));
 }
 
 std::unique_ptr<ProjectionExtension> make_books_extension(const ExtensionOptions& options) {
@@ -124,7 +136,8 @@ AgentBooks agent_books_from_json(const std::string& agent_id, const nlohmann::js
 // The extension
 
 BooksExtension::BooksExtension(const ExtensionOptions& options)
-    : offline_after_us_(options.offline_after_s * acc::kMicrosPerSecond) {
+    : offline_after_us_(options.offline_after_s * acc::kMicrosPerSecond),
+      statistics_{options.min_daily_returns, options.periods_per_year} {
   if (options.offline_after_s <= 0) {
     throw std::invalid_argument("offline_after_s must be > 0, got " +
                                 std::to_string(options.offline_after_s));

@@ -92,6 +92,7 @@ class BooksExtension final : public ProjectionExtension {
   void write_events(pqxx::dbtransaction& tx);
 
   acc::TimeUs offline_after_us_;
+  acc::StatisticsPolicy statistics_;          // minimum history and annualisation of the summaries
   std::map<std::string, AgentBooks> agents_;  // loaded and touched agents
   std::map<std::pair<std::string, std::string>, acc::Position> positions_;  // final images
   std::vector<PositionChangeRow> changes_;

@@ -76,7 +76,7 @@ void BooksExtension::write_summaries(pqxx::dbtransaction& tx) {
   for (const auto& [agent_id, books] : agents_) {
     if (!books.changed) continue;
     const auto snapshot = books.book.snapshot(books.updated_at_us);
-    const auto summary = books.tracker.summary();
+    const auto summary = books.tracker.summary(statistics_);
     if (!snapshot.ok() || !summary.ok()) continue;  // overflow: reported where it arose
     const acc::PerformanceSummary& s = summary.value();
     agents.push_back(agent_id);
@@ -110,7 +110,7 @@ void BooksExtension::write_strategies(pqxx::dbtransaction& tx) {
   for (const auto& [agent_id, books] : agents_) {
     for (const std::string& strategy_id : books.changed_strategies) {
       const StrategyBooks& strategy = books.strategies.at(strategy_id);
-      const auto summary = strategy.tracker.summary();
+      const auto summary = strategy.tracker.summary(statistics_);
       if (!summary.ok()) continue;
       agents.push_back(agent_id);
       strategies.push_back(strategy_id);

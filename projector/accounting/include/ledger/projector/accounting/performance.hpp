@@ -28,6 +28,18 @@ namespace ledger::projector::accounting {
 // Days per year for annualisation (crypto trades every day).
 inline constexpr double kTradingDaysPerYear = 365.0;
 
+// How much history a statistic needs and how it is annualised (README: "Minimum history").
+struct StatisticsPolicy {
+  // Volatility, Sharpe and Sortino are published from at least this many daily returns, the
+  // annualized return from a history at least this many days long; below it they are nullopt
+  // (the summary still says how many returns there were). At least 2 is always required.
+  std::uint64_t min_daily_returns = 30;
+  // Daily returns per year: sqrt of it annualises volatility, Sharpe and Sortino. 365 (the
+  // default) matches the daily series here, which counts every calendar day; 252 is the
+  // equity-market convention.
+  double periods_per_year = kTradingDaysPerYear;
+};
+
 // Daily returns of end-of-day points (days ascending, one point per day):
 // r_d = (E_d - E_{d-1} - (C_d - C_{d-1})) / E_{d-1} between consecutive points whose earlier
 // equity E_{d-1} > 0 (otherwise that return is undefined and left out). A calendar day without
@@ -69,10 +81,10 @@ struct PerformanceSummary {
   std::uint64_t snapshots = 0;
   std::optional<Decimal> max_drawdown;          // largest fall of total P&L below its running peak
   std::optional<double> max_drawdown_pct;       // that fall / equity at the peak x 100 (largest)
-  std::uint64_t daily_returns = 0;              // count of daily returns used below
-  std::optional<double> volatility_pct;         // sample stdev of daily returns x sqrt(365) x 100
-  std::optional<double> sharpe_ratio;           // mean / stdev x sqrt(365), risk-free 0
-  std::optional<double> sortino_ratio;          // mean / downside deviation x sqrt(365)
+  std::uint64_t daily_returns = 0;              // count of daily returns the figures rest on
+  std::optional<double> volatility_pct;         // sample stdev of daily returns x sqrt(P) x 100
+  std::optional<double> sharpe_ratio;           // mean / stdev x sqrt(P), risk-free 0
+  std::optional<double> sortino_ratio;          // mean / downside deviation x sqrt(P)
   std::optional<double> total_return_pct;       // latest exact total_pnl / capital x 100
   std::optional<double> annualized_return_pct;  // ((1+R)^(365/days) - 1) x 100
   std::optional<TimeUs> first_snapshot_at_us;
@@ -110,7 +122,8 @@ class PerformanceTracker {
   void add_round_trip(const RoundTrip& trip);
   void add_snapshot(const EquitySnapshot& snapshot);
   // O(days with a snapshot). Errors: kOverflow (a money average outside NUMERIC(24,8)).
-  Result<PerformanceSummary> summary() const;
+  // Figures below the policy's minimum history are nullopt.
+  Result<PerformanceSummary> summary(const StatisticsPolicy& policy = {}) const;
 
   friend bool operator==(const PerformanceTracker&, const PerformanceTracker&) = default;
 

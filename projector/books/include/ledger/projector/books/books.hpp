@@ -35,9 +35,14 @@ struct ExtensionOptions {
   // than this (--offline-after-s), default 120 s. The agent_offline event is dated at the
   // earlier heartbeat + this threshold.
   std::int64_t offline_after_s = 120;
+  // Volatility, Sharpe and Sortino need this many daily returns, the annualized return this many
+  // days of history (--min-daily-returns); below it they are NULL. Default 30.
+  std::uint64_t min_daily_returns = 30;
+  // Daily returns per year for annualising (--periods-per-year): 365 (default) or 252.
+  double periods_per_year = 365;
 };
 
-// Adds --offline-after-s to a command.
+// Adds --offline-after-s, --min-daily-returns and --periods-per-year to a command.
 void add_extension_options(CLI::App& command, ExtensionOptions& options);
 
 // The accounting extension ("books").
