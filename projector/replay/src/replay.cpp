@@ -7,7 +7,6 @@
 #include <chrono>
 #include <ctime>
 #include <future>
-#include <set>
 #include <stdexcept>
 
 #include "ledger/projector/batch_runner.hpp"
@@ -86,11 +85,14 @@ class Rebuild {
       const std::span<const Record> batch = filter_as_of();
       done_ += static_cast<std::int64_t>(records_.size());
       if (!batch.empty()) {
-        for (const auto& [partition, next] : commit(batch)) {
-          expected_[partition] = next;
-          next_[partition] = next;
-        }
+        for (const auto& [partition, next] : commit(batch)) expected_[partition] = next;
         ++batches_;
+      }
+      // Read past the whole batch: kAsOf may have skipped records after the last one kept (the
+      // target then stores less than next_; expected_ is what it stores).
+      for (const Record& record : records_) {
+        std::int64_t& next = next_[record.partition];
+        next = std::max(next, record.offset + 1);
       }
       report(phase);
       read_start = Clock::now();
@@ -152,18 +154,18 @@ class Rebuild {
   int indexes_built() const { return indexes_built_; }
 
  private:
-  // kAsOf: per partition, drops records from the first one that occurred after the cut on.
+  // kAsOf: keeps every record whose event occurred at or before the cut, wherever it is in its
+  // partition. The contract orders events per agent, not per partition: agents sharing a
+  // partition interleave, so a later event of one agent says nothing about the next record of
+  // another. Per agent the records kept are a prefix of its events; a skipped record leaves a
+  // gap in the offsets the target stores, which the offset fence allows (it checks the stored
+  // next offset, not contiguity).
   std::span<const Record> filter_as_of() {
     if (options_.mode != ReplayMode::kAsOf) return records_;
     kept_.clear();
     for (const Record& record : records_) {
-      if (cut_.count(record.partition) != 0) continue;
       decode_record(record, decoded_);
-      if (effective_time_us(decoded_) > options_.as_of_us) {
-        cut_.insert(record.partition);
-        continue;
-      }
-      kept_.push_back(record);
+      if (effective_time_us(decoded_) <= options_.as_of_us) kept_.push_back(record);
     }
     return kept_;
   }
@@ -209,12 +211,11 @@ class Rebuild {
   Store store_;
   BatchRunner runner_;
   Clock::time_point started_;
-  StoredOffsets expected_;
-  OffsetMap next_;
+  StoredOffsets expected_;  // what the target stores per partition (the offset fence)
+  OffsetMap next_;          // where reading goes on per partition
   std::vector<Record> records_;
   std::vector<Record> kept_;
   DecodedEvent decoded_;
-  std::set<std::int32_t> cut_;
   std::int64_t done_ = 0;
   std::int64_t total_ = 0;
   std::int64_t batches_ = 0;

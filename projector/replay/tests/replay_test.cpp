@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <pqxx/pqxx>
@@ -13,6 +14,7 @@
 #include "ledger/projector/projector.hpp"
 #include "ledger/projector/replay/replay_compare.hpp"
 #include "ledger/schema/migrator.hpp"
+#include "ledger/testing/database.hpp"
 #include "ledger/testing/services.hpp"
 #include "replay_support.hpp"
 
@@ -182,6 +184,70 @@ TEST(Replay, AsOfEqualsALiveRunStoppedAtThatTime) {
   // The live schema was not touched: it still holds everything.
   EXPECT_EQ(count(uri, "SELECT count(*) FROM ledger.event_archive"),
             static_cast<std::int64_t>(records.size()));
+}
+
+// The rows of <schema>.<table> as "agent_id: row as json", the Kafka coordinates left out (two
+// topics put the same event at different offsets), sorted.
+std::vector<std::string> agent_rows(const std::string& uri, const std::string& schema,
+                                    const std::string& table) {
+  pqxx::connection connection(uri);
+  pqxx::read_transaction tx(connection);
+  std::vector<std::string> rows;
+  for (const pqxx::row& row :
+       tx.exec("SELECT t.agent_id || ': ' || (to_jsonb(t) - 'kafka_partition' - "
+               "'kafka_offset')::text FROM " +
+               tx.quote_name(schema) + "." + tx.quote_name(table) + " t ORDER BY 1")) {
+    rows.emplace_back(row[0].c_str());
+  }
+  return rows;
+}
+
+TEST(Replay, AsOfKeepsEveryAgentOfASharedPartition) {
+  // One partition, the agents one after another: event times interleave across agents and do
+  // not increase along the partition (the contract orders events per agent only).
+  std::vector<RawRecord> records = mixed_run(14, 1200, 4);
+  std::stable_sort(records.begin(), records.end(),
+                   [](const RawRecord& a, const RawRecord& b) { return a.key < b.key; });
+  std::vector<std::int64_t> times;
+  for (const RawRecord& record : records) times.push_back(record.occurred_at_ms);
+  ASSERT_FALSE(std::is_sorted(times.begin(), times.end()));
+  std::nth_element(times.begin(), times.begin() + static_cast<long>(times.size() / 2), times.end());
+  const std::int64_t cut_ms = times[times.size() / 2];
+  std::vector<RawRecord> by_then;
+  for (const RawRecord& record : records) {
+    if (record.occurred_at_ms <= cut_ms) by_then.push_back(record);
+  }
+  const std::string uri = migrated_database("replay_asof_shared");
+  ledger::testing::migrate_schema(uri, "by_cut");
+  // The live run fed only the events that occurred by the cut (on a topic of their own).
+  const std::string then_topic = ledger::testing::create_topic("replay.asof_then", 1);
+  produce(then_topic, by_then);
+  project_live(then_topic, uri, "by_cut");
+  const std::string topic = ledger::testing::create_topic("replay.asof_shared", 1);
+  produce(topic, records);
+  project_live(topic, uri, "ledger");
+  ASSERT_GE(count(uri, "SELECT count(DISTINCT agent_id) FROM by_cut.positions"), 3);
+
+  const std::atomic<bool> stop{false};
+  for (const ReplaySource source : {ReplaySource::kKafka, ReplaySource::kArchive}) {
+    const bool archive = source == ReplaySource::kArchive;
+    SCOPED_TRACE(archive ? "from the archive" : "from Kafka");
+    ReplayOptions options = replay_options(topic, uri, ReplayMode::kAsOf, source);
+    options.as_of_us = cut_ms * 1000 + 999;
+    options.target_schema = archive ? "asof_archive" : "asof_kafka";
+    options.projector.batch_events_max = 300;  // cuts in the middle of batches
+    const ReplayResult result = replay(options, stop);
+    // It read the whole partition, skipped records included.
+    EXPECT_EQ(result.end_offsets.at(0), static_cast<std::int64_t>(records.size()));
+    for (const char* table : {"fills", "positions", "orders", "position_changes"}) {
+      const std::vector<std::string> copy = agent_rows(uri, options.target_schema, table);
+      const std::vector<std::string> expected = agent_rows(uri, "by_cut", table);
+      EXPECT_TRUE(copy == expected) << table << ": " << copy.size() << " rows in the as-of copy, "
+                                    << expected.size() << " in the live run fed up to the cut";
+    }
+    EXPECT_EQ(count(uri, "SELECT count(*) FROM " + options.target_schema + ".event_archive"),
+              static_cast<std::int64_t>(by_then.size()));
+  }
 }
 
 TEST(Replay, SwapIsAtomicWhileTheLiveProjectorKeepsCommitting) {

@@ -6,9 +6,11 @@
 //            transaction: <schema> -> <schema>_old_<ts>, rebuild -> <schema>. Readers see the
 //            old or the new schema, never a missing or half-built one (ALTER SCHEMA RENAME is
 //            transactional; the tables move with their schema).
-//   kAsOf    a point-in-time copy in <schema>_asof_<YYYYMMDDHHMMSS>: per partition, the prefix of
-//            the log whose events occurred at or before `as_of` (event time, occurred_at; the
-//            Kafka timestamp for undecodable records). The live schema is not touched.
+//   kAsOf    a point-in-time copy in <schema>_asof_<YYYYMMDDHHMMSS>: every record of the log
+//            whose event occurred at or before `as_of` (event time, occurred_at; the Kafka
+//            timestamp for undecodable records), wherever it is in its partition: agents
+//            sharing a partition interleave, so per agent this is a prefix of its events. The
+//            live schema is not touched.
 //   kVerify  rebuild into <schema>_verify_<ts> up to the live schema's committed offsets, compare
 //            every table row for row (replay_compare.hpp), report differences by table and key,
 //            drop the copy (unless keep_target).
