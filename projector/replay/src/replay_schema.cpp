@@ -213,6 +213,47 @@ OffsetMap committed_offsets(pqxx::connection& connection, const std::string& sch
   return offsets;
 }
 
+namespace {
+
+bool has_timescaledb(pqxx::transaction_base& tx) {
+  return tx.exec1("SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb')")[0]
+      .as<bool>();
+}
+
+// TimescaleDB, after the renames: the jobs follow their hypertables, so the schema swapped out
+// (`old`) still runs its compression and retention policies: they are paused (an inspection copy
+// that compresses and drops chunks under its reader is no copy; DROP SCHEMA removes them). The
+// schema swapped in (`live`) got its own from the migrations; a policy the previous live schema
+// had that it lacks is added with that policy's config, so every hypertable keeps its jobs.
+void hand_over_history_jobs(pqxx::work& tx, const std::string& live, const std::string& old) {
+  if (!has_timescaledb(tx)) return;
+  const pqxx::result jobs = tx.exec_params(
+      "SELECT j.job_id, j.scheduled, j.proc_name, "
+      "       quote_ident($2) || '.' || quote_ident(j.hypertable_name), "
+      "       coalesce(j.config->>'compress_after', j.config->>'drop_after'), "
+      "       EXISTS (SELECT 1 FROM timescaledb_information.jobs n "
+      "                WHERE n.hypertable_schema = $2 AND n.hypertable_name = j.hypertable_name "
+      "                  AND n.proc_name = j.proc_name) "
+      "  FROM timescaledb_information.jobs j "
+      " WHERE j.hypertable_schema = $1 "
+      "   AND j.proc_name IN ('policy_compression', 'policy_retention') "
+      " ORDER BY j.job_id",
+      old, live);
+  for (const pqxx::row& job : jobs) {
+    if (job[1].as<bool>()) {
+      tx.exec_params("SELECT alter_job($1, scheduled => false)", job[0].as<std::int32_t>());
+    }
+    if (job[5].as<bool>() || job[4].is_null()) continue;
+    const bool compression = std::string(job[2].c_str()) == "policy_compression";
+    tx.exec_params(std::string("SELECT ") +
+                       (compression ? "add_compression_policy" : "add_retention_policy") +
+                       "($1::regclass, $2::interval)",
+                   job[3].c_str(), job[4].c_str());
+  }
+}
+
+}  // namespace
+
 double swap(pqxx::connection& connection, const std::string& live, const std::string& target,
             const std::string& old, const std::string& group, int lock_timeout_ms) {
   const auto started = std::chrono::steady_clock::now();
@@ -242,6 +283,7 @@ double swap(pqxx::connection& connection, const std::string& live, const std::st
   tx.exec_params("SELECT " + q_old + ".rename_history_schema($1, $2)", live, old);
   tx.exec0("ALTER SCHEMA " + q_target + " RENAME TO " + q_live);
   tx.exec_params("SELECT " + q_live + ".rename_history_schema($1, $2)", target, live);
+  hand_over_history_jobs(tx, live, old);
   tx.commit();
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started)
       .count();

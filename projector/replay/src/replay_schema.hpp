@@ -48,7 +48,9 @@ OffsetMap committed_offsets(pqxx::connection& connection, const std::string& sch
 // ONE transaction: lock <live>.consumer_offsets (waits for the live projector's batch in flight
 // and holds its next one, at most lock_timeout_ms), give every other consumer group of the live
 // schema the rebuild's offsets, rename live -> old and target -> live (pg_partman configuration
-// follows). Returns the transaction's duration in ms.
+// follows; on TimescaleDB the old schema's compression and retention jobs are paused and the
+// new live schema keeps one per policy the old one had). Returns the transaction's duration in
+// ms.
 double swap(pqxx::connection& connection, const std::string& live, const std::string& target,
             const std::string& old, const std::string& group, int lock_timeout_ms);
 // forget_history_schema + DROP SCHEMA ... CASCADE, in one transaction.

@@ -1,8 +1,11 @@
 #include "replay_support.hpp"
 
 #include <optional>
+#include <pqxx/pqxx>
 #include <stdexcept>
 
+#include "ledger/projector/books/books.hpp"
+#include "ledger/projector/projector.hpp"
 #include "ledger/testing/database.hpp"
 #include "ledger/testing/services.hpp"
 
@@ -45,6 +48,47 @@ std::int64_t committed_total(const std::string& uri, const std::string& schema,
   const std::optional<std::int64_t> sum = testing::committed_sum(uri, schema, group);
   if (!sum) throw std::runtime_error("PostgreSQL cannot be reached");
   return *sum;
+}
+
+projector::ReplayOptions replay_options(const std::string& topic, const std::string& uri,
+                                        projector::ReplayMode mode,
+                                        projector::ReplaySource source) {
+  projector::ReplayOptions options;
+  options.projector = projector_options(topic, uri, "ledger");
+  options.projector.batch_events_max = 2000;
+  options.mode = mode;
+  options.source = source;
+  return options;
+}
+
+Extensions::Extensions() : owned(projector::make_standard_extensions()) {}
+
+std::vector<projector::ProjectionExtension*> Extensions::raw() const {
+  std::vector<projector::ProjectionExtension*> pointers;
+  for (const auto& extension : owned) pointers.push_back(extension.get());
+  return pointers;
+}
+
+void project_live(const std::string& topic, const std::string& uri, const std::string& schema,
+                  const std::string& group) {
+  Extensions extensions;
+  projector::Projector projector(projector_options(topic, uri, schema, group));
+  for (projector::ProjectionExtension* extension : extensions.raw()) {
+    projector.add_extension(extension);
+  }
+  projector.run_until_caught_up(kTimeoutMs);
+}
+
+projector::ReplayResult replay(projector::ReplayOptions options, const std::atomic<bool>& stop) {
+  Extensions extensions;
+  options.extensions = extensions.raw();
+  return projector::run_replay(options, stop);
+}
+
+std::int64_t count(const std::string& uri, const std::string& sql) {
+  pqxx::connection connection(uri);
+  pqxx::read_transaction tx(connection);
+  return tx.exec1(sql)[0].as<std::int64_t>();
 }
 
 }  // namespace ledger::replay_testing

@@ -24,36 +24,6 @@ namespace {
 using namespace ledger::replay_testing;
 using Clock = std::chrono::steady_clock;
 
-constexpr int kTimeoutMs = 120'000;
-
-ReplayOptions replay_options(const std::string& topic, const std::string& uri, ReplayMode mode,
-                             ReplaySource source = ReplaySource::kKafka) {
-  ReplayOptions options;
-  options.projector = projector_options(topic, uri, "ledger");
-  options.projector.batch_events_max = 2000;
-  options.mode = mode;
-  options.source = source;
-  return options;
-}
-
-// The standard extensions (books), fresh for one projector or one replay, as in production.
-struct Extensions {
-  std::vector<std::unique_ptr<ProjectionExtension>> owned = make_standard_extensions();
-  std::vector<ProjectionExtension*> raw() const {
-    std::vector<ProjectionExtension*> pointers;
-    for (const auto& extension : owned) pointers.push_back(extension.get());
-    return pointers;
-  }
-};
-
-void project_live(const std::string& topic, const std::string& uri, const std::string& schema,
-                  const std::string& group = "ledger-projector") {
-  Extensions extensions;
-  Projector projector(projector_options(topic, uri, schema, group));
-  for (ProjectionExtension* extension : extensions.raw()) projector.add_extension(extension);
-  projector.run_until_caught_up(kTimeoutMs);
-}
-
 // Every index of `schema` (partitions' too) as "table: definition", the schema name removed.
 std::vector<std::string> index_definitions(const std::string& uri, const std::string& schema) {
   pqxx::connection connection(uri);
@@ -66,18 +36,6 @@ std::vector<std::string> index_definitions(const std::string& uri, const std::st
     definitions.emplace_back(row[0].c_str());
   }
   return definitions;
-}
-
-ReplayResult replay(ReplayOptions options, const std::atomic<bool>& stop) {
-  Extensions extensions;
-  options.extensions = extensions.raw();
-  return run_replay(options, stop);
-}
-
-std::int64_t count(const std::string& uri, const std::string& sql) {
-  pqxx::connection connection(uri);
-  pqxx::read_transaction tx(connection);
-  return tx.exec1(sql)[0].as<std::int64_t>();
 }
 
 TEST(Replay, KafkaAndArchiveRebuildsEqualTheLiveTablesRowForRow) {
