@@ -46,13 +46,21 @@ std::unique_ptr<ReplayLogSource> make_source(const ReplayOptions& options) {
   return make_kafka_source(options.projector);
 }
 
+std::vector<CompareWindow> compare_windows(const std::vector<RetentionWindow>& retention) {
+  std::vector<CompareWindow> windows;
+  for (const RetentionWindow& window : retention) {
+    windows.push_back(CompareWindow{window.table, window.time_column, window.since});
+  }
+  return windows;
+}
+
 // Lines the rebuild up with the live schema's committed offsets and compares; retried while
-// the live projector moves between the two.
-std::vector<TableDifference> verify(const ReplayOptions& options, Rebuild& rebuild,
-                                    ReplayLogSource& source, pqxx::connection& admin,
-                                    const std::string& target, const std::atomic<bool>& stop) {
+// the live projector moves between the two. Tables with a retention policy are compared over
+// the rows newer than its horizon, read once after the first pass (the rebuild drops the older
+// ones, the live schema's retention job dropped or will drop them).
+void verify(const ReplayOptions& options, Rebuild& rebuild, ReplayLogSource& source,
+            pqxx::connection& admin, ReplayResult& result, const std::atomic<bool>& stop) {
   const std::string& live = options.projector.schema;
-  std::vector<TableDifference> differences;
   for (int attempt = 1; attempt <= options.verify_attempts_max && !stop.load(); ++attempt) {
     const OffsetMap live_offsets = replay_schema::committed_offsets(
         admin, live, options.projector.group, options.projector.kafka.topic);
@@ -64,17 +72,21 @@ std::vector<TableDifference> verify(const ReplayOptions& options, Rebuild& rebui
       options.progress(
           ReplayProgress{"verify", rebuild.events(), rebuild.events(), rebuild.seconds()});
     }
+    if (attempt == 1) result.retention = replay_schema::retention_windows(admin, live);
+    replay_schema::drop_expired(admin, result.target_schema, result.retention);
     // consumer_offsets differ only when the live projector committed after live_offsets was
     // read: then both sides are lined up again and compared anew.
-    differences = compare_schemas(admin, live, target, options.differences_per_table_max);
+    result.differences =
+        compare_schemas(admin, live, result.target_schema, options.differences_per_table_max,
+                        compare_windows(result.retention));
+    replay_schema::count_expired(admin, live, result.retention);
     const bool offsets_moved =
-        std::any_of(differences.begin(), differences.end(),
+        std::any_of(result.differences.begin(), result.differences.end(),
                     [](const TableDifference& d) { return d.table == "consumer_offsets"; });
-    if (!offsets_moved) return differences;
+    if (!offsets_moved) return;
     spdlog::info("replay: the live projector moved during the comparison; again ({}/{})", attempt,
                  options.verify_attempts_max);
   }
-  return differences;
 }
 
 // The rebuild's schema: given or <live>_{rebuild,asof,verify}_<time>; both names checked.
@@ -152,6 +164,13 @@ void swap_in(const ReplayOptions& options, pqxx::connection& admin, const std::s
   if (options.progress) {
     options.progress(ReplayProgress{"swap", result.events, result.events, result.seconds});
   }
+  // The rows the live schema's retention policies expired stay expired.
+  result.retention = replay_schema::retention_windows(admin, live);
+  replay_schema::drop_expired(admin, result.target_schema, result.retention);
+  for (const RetentionWindow& window : result.retention) {
+    spdlog::info("replay: {}: dropped {} rebuilt rows older than {} (retention {})", window.table,
+                 window.dropped, window.since, window.retention);
+  }
   result.old_schema = live + "_old_" + stamp;
   result.swap_ms = replay_schema::swap(admin, live, result.target_schema, result.old_schema,
                                        options.projector.group, options.swap_lock_timeout_ms);
@@ -165,6 +184,17 @@ void swap_in(const ReplayOptions& options, pqxx::connection& admin, const std::s
 }
 
 }  // namespace
+
+std::string describe_retention(const std::vector<RetentionWindow>& windows) {
+  std::string out;
+  for (const RetentionWindow& w : windows) {
+    out += fmt::format(
+        "{}: compared rows newer than {} (retention {}); skipped {} older (the rebuild dropped "
+        "{})\n",
+        w.table, w.since, w.retention, w.skipped, w.dropped);
+  }
+  return out;
+}
 
 std::string replay_target_name(const std::string& live_schema, ReplayMode mode, std::int64_t now,
                                std::int64_t as_of_us) {
@@ -188,7 +218,7 @@ ReplayResult run_replay(const ReplayOptions& options, const std::atomic<bool>& s
   std::unique_ptr<ReplayLogSource> source = make_source(options);
   Rebuild rebuild(options, result.target_schema, std::move(deferred));
   if (options.mode == ReplayMode::kVerify) {
-    result.differences = verify(options, rebuild, *source, admin, result.target_schema, stop);
+    verify(options, rebuild, *source, admin, result, stop);
   } else {
     run_passes(options, rebuild, *source, admin, stop);
   }

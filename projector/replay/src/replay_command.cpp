@@ -66,6 +66,7 @@ void print_result(const ReplayCommand& command, const ReplayResult& result) {
       spdlog::info("replay: point-in-time copy in schema '{}'", result.target_schema);
       break;
     case ReplayMode::kVerify:
+      std::fprintf(stdout, "%s", describe_retention(result.retention).c_str());
       if (result.differences.empty()) {
         spdlog::info("replay: verify: every table equals the rebuild, row for row");
       } else {

@@ -75,17 +75,21 @@ std::vector<std::string> example_keys(pqxx::dbtransaction& tx, const std::string
 
 TableDifference compare_table(pqxx::dbtransaction& tx, const std::string& expected,
                               const std::string& actual, const std::string& table,
-                              int per_table_max) {
-  const std::string expected_table = tx.quote_name(expected) + "." + tx.quote_name(table);
-  const std::string actual_table = tx.quote_name(actual) + "." + tx.quote_name(table);
-  const TableShape shape = shape_of(tx, expected_table);
+                              int per_table_max, const CompareWindow* window) {
+  const std::string where = window == nullptr
+                                ? std::string()
+                                : " WHERE " + tx.quote_name(window->time_column) +
+                                      " >= " + tx.quote(window->since) + "::timestamptz";
+  const std::string expected_rows = tx.quote_name(expected) + "." + tx.quote_name(table) + where;
+  const std::string actual_rows = tx.quote_name(actual) + "." + tx.quote_name(table) + where;
+  const TableShape shape = shape_of(tx, tx.quote_name(expected) + "." + tx.quote_name(table));
   const std::string columns = fmt::format("{}", fmt::join(shape.columns, ", "));
   const std::string key_list = "ROW(" + fmt::format("{}", fmt::join(shape.key, ", ")) + ")";
   // Column names for the key inside the EXCEPT result (json columns are compared as text).
-  const std::string missing_sql = "SELECT " + columns + " FROM " + expected_table +
-                                  " EXCEPT ALL SELECT " + columns + " FROM " + actual_table;
-  const std::string extra_sql = "SELECT " + columns + " FROM " + actual_table +
-                                " EXCEPT ALL SELECT " + columns + " FROM " + expected_table;
+  const std::string missing_sql = "SELECT " + columns + " FROM " + expected_rows +
+                                  " EXCEPT ALL SELECT " + columns + " FROM " + actual_rows;
+  const std::string extra_sql = "SELECT " + columns + " FROM " + actual_rows +
+                                " EXCEPT ALL SELECT " + columns + " FROM " + expected_rows;
   TableDifference difference;
   difference.table = table;
   const pqxx::row counts = tx.exec1("SELECT (SELECT count(*) FROM (" + missing_sql +
@@ -114,7 +118,8 @@ TableDifference compare_table(pqxx::dbtransaction& tx, const std::string& expect
 
 std::vector<TableDifference> compare_schemas(pqxx::connection_base& connection,
                                              const std::string& expected_schema,
-                                             const std::string& actual_schema, int per_table_max) {
+                                             const std::string& actual_schema, int per_table_max,
+                                             const std::vector<CompareWindow>& windows) {
   pqxx::transaction<pqxx::repeatable_read, pqxx::read_only> tx(connection, "replay compare");
   const std::vector<std::string> expected_tables = base_tables(tx, expected_schema);
   if (expected_tables.empty()) {
@@ -127,8 +132,11 @@ std::vector<TableDifference> compare_schemas(pqxx::connection_base& connection,
       throw std::runtime_error("table " + table + " is missing from schema '" + actual_schema +
                                "'");
     }
+    const auto window = std::find_if(windows.begin(), windows.end(),
+                                     [&](const CompareWindow& w) { return w.table == table; });
     TableDifference difference =
-        compare_table(tx, expected_schema, actual_schema, table, per_table_max);
+        compare_table(tx, expected_schema, actual_schema, table, per_table_max,
+                      window == windows.end() ? nullptr : &*window);
     if (difference.missing != 0 || difference.extra != 0) {
       differences.push_back(std::move(difference));
     }

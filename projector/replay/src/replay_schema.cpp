@@ -289,6 +289,72 @@ double swap(pqxx::connection& connection, const std::string& live, const std::st
       .count();
 }
 
+std::vector<RetentionWindow> retention_windows(pqxx::connection& connection,
+                                               const std::string& live) {
+  pqxx::read_transaction tx(connection);
+  const pqxx::row backend = tx.exec1(
+      "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb'), "
+      "       EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_partman')");
+  std::string sql;
+  if (backend[0].as<bool>()) {
+    // Scheduled jobs only: a paused policy drops nothing. Interval drop_after (time columns).
+    sql =
+        "SELECT j.hypertable_name, d.column_name, j.config->>'drop_after', "
+        "       (now() - (j.config->>'drop_after')::interval)::text "
+        "  FROM timescaledb_information.jobs j "
+        "  JOIN timescaledb_information.dimensions d "
+        "    ON d.hypertable_schema = j.hypertable_schema "
+        "   AND d.hypertable_name = j.hypertable_name AND d.dimension_number = 1 "
+        " WHERE j.proc_name = 'policy_retention' AND j.hypertable_schema = $1 AND j.scheduled "
+        "   AND jsonb_typeof(j.config->'drop_after') = 'string' "
+        " ORDER BY 1";
+  } else if (backend[1].as<bool>()) {
+    sql =
+        "SELECT split_part(parent_table, '.', 2), control, retention, "
+        "       (now() - retention::interval)::text "
+        "  FROM partman.part_config "
+        " WHERE split_part(parent_table, '.', 1) = $1 AND retention IS NOT NULL "
+        " ORDER BY 1";
+  } else {
+    return {};
+  }
+  std::vector<RetentionWindow> windows;
+  for (const pqxx::row& row : tx.exec_params(sql, live)) {
+    RetentionWindow window;
+    window.table = row[0].c_str();
+    window.time_column = row[1].c_str();
+    window.retention = row[2].c_str();
+    window.since = row[3].c_str();
+    windows.push_back(std::move(window));
+  }
+  return windows;
+}
+
+void drop_expired(pqxx::connection& connection, const std::string& target,
+                  std::vector<RetentionWindow>& windows) {
+  pqxx::work tx(connection, "replay drop expired");
+  for (RetentionWindow& window : windows) {
+    const pqxx::result deleted =
+        tx.exec_params("DELETE FROM " + tx.quote_name(target) + "." + tx.quote_name(window.table) +
+                           " WHERE " + tx.quote_name(window.time_column) + " < $1::timestamptz",
+                       window.since);
+    window.dropped += static_cast<std::int64_t>(deleted.affected_rows());
+  }
+  tx.commit();
+}
+
+void count_expired(pqxx::connection& connection, const std::string& schema,
+                   std::vector<RetentionWindow>& windows) {
+  pqxx::read_transaction tx(connection);
+  for (RetentionWindow& window : windows) {
+    window.skipped = tx.exec_params1("SELECT count(*) FROM " + tx.quote_name(schema) + "." +
+                                         tx.quote_name(window.table) + " WHERE " +
+                                         tx.quote_name(window.time_column) + " < $1::timestamptz",
+                                     window.since)[0]
+                         .as<std::int64_t>();
+  }
+}
+
 void drop(pqxx::connection& connection, const std::string& schema) {
   pqxx::work tx(connection, "replay drop");
   const std::string quoted = tx.quote_name(schema);

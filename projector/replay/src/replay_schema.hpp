@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "ledger/projector/replay/replay.hpp"
 #include "replay_source.hpp"
 
 namespace ledger::projector::replay_schema {
@@ -53,6 +54,16 @@ OffsetMap committed_offsets(pqxx::connection& connection, const std::string& sch
 // ms.
 double swap(pqxx::connection& connection, const std::string& live, const std::string& target,
             const std::string& old, const std::string& group, int lock_timeout_ms);
+// The history tables of `live` with a retention policy (see RetentionWindow), `since` computed
+// now; none without TimescaleDB's policies or pg_partman retention.
+std::vector<RetentionWindow> retention_windows(pqxx::connection& connection,
+                                               const std::string& live);
+// Deletes the rows of `target` older than each window's `since` (adding them to `dropped`).
+void drop_expired(pqxx::connection& connection, const std::string& target,
+                  std::vector<RetentionWindow>& windows);
+// Sets each window's `skipped`: the rows of `schema` older than its `since`.
+void count_expired(pqxx::connection& connection, const std::string& schema,
+                   std::vector<RetentionWindow>& windows);
 // forget_history_schema + DROP SCHEMA ... CASCADE, in one transaction.
 void drop(pqxx::connection& connection, const std::string& schema);
 

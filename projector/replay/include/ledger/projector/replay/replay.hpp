@@ -89,6 +89,19 @@ struct ReplayOptions {
   std::function<void(const ReplayProgress&)> progress;
 };
 
+// A history table of the live schema with a retention policy (TimescaleDB: its scheduled
+// policy_retention job's drop_after; pg_partman: part_config.retention): the live schema is not
+// meant to hold rows older than now() - retention, so a swap or verify rebuild drops them (the
+// log still has them) and verify compares only the rows newer than `since`.
+struct RetentionWindow {
+  std::string table;
+  std::string time_column;
+  std::string retention;     // e.g. "30 days"
+  std::string since;         // now() - retention when the rebuild finished (timestamptz text)
+  std::int64_t dropped = 0;  // rebuilt rows older than `since`, deleted from the rebuild
+  std::int64_t skipped = 0;  // kVerify: live rows older than `since`, not compared
+};
+
 struct ReplayResult {
   std::string target_schema;  // the rebuild (after a swap: renamed to the live name)
   std::string old_schema;     // kSwap: where the previous live schema went (empty if dropped)
@@ -101,6 +114,7 @@ struct ReplayResult {
   std::map<std::int32_t, std::int64_t> end_offsets;  // where the rebuild stopped, per partition
   ProjectorStats stats;
   std::vector<TableDifference> differences;  // kVerify
+  std::vector<RetentionWindow> retention;    // kSwap, kVerify: the tables with a retention policy
   bool stopped = false;                      // `stop` was set: incomplete, nothing swapped
 };
 
@@ -108,6 +122,10 @@ struct ReplayResult {
 // missing, swap lock timeout, ...). A failed or stopped rebuild leaves its schema behind for
 // inspection (drop it with DROP SCHEMA ... CASCADE); the live schema is untouched.
 ReplayResult run_replay(const ReplayOptions& options, const std::atomic<bool>& stop);
+
+// One line per window: "heartbeats: compared rows newer than <since> (retention 30 days);
+// skipped 3 older (the rebuild dropped 120)".
+std::string describe_retention(const std::vector<RetentionWindow>& windows);
 
 // The default target name for `mode` at `now_us`.
 std::string replay_target_name(const std::string& live_schema, ReplayMode mode, std::int64_t now_us,

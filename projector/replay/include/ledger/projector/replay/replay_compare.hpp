@@ -27,12 +27,22 @@ struct TableDifference {
   std::vector<std::string> examples;
 };
 
-// Empty result: the schemas are equal. Throws pqxx errors, std::runtime_error when a schema is
-// missing or a table of expected_schema is absent from actual_schema.
+// A table compared only over its rows whose `time_column` is at or after `since` (timestamptz
+// text): the rows a retention policy lets both schemas hold.
+struct CompareWindow {
+  std::string table;
+  std::string time_column;
+  std::string since;
+};
+
+// Empty result: the schemas are equal (over `windows` where given). Throws pqxx errors,
+// std::runtime_error when a schema is missing or a table of expected_schema is absent from
+// actual_schema.
 std::vector<TableDifference> compare_schemas(pqxx::connection_base& connection,
                                              const std::string& expected_schema,
                                              const std::string& actual_schema,
-                                             int per_table_max = 20);
+                                             int per_table_max = 20,
+                                             const std::vector<CompareWindow>& windows = {});
 
 // One line per table ("orders: 2 missing, 1 extra; e.g. differs key (a-1, o-9)").
 std::string describe_differences(const std::vector<TableDifference>& differences);
