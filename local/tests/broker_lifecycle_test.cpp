@@ -141,9 +141,14 @@ TEST_F(BrokerLifecycle, StartStatusSecondStartStopAndStalePid) {
   const pid_t killed = broker_pid();
   ASSERT_GT(killed, 0);
   ASSERT_EQ(kill(killed, SIGKILL), 0);
-  for (int i = 0; i < 100 && process::process_matches(killed, "kafka.Kafka"); ++i) {
+  // Gone means its ports are closed too: the JVM's main thread leaves (and /proc no longer
+  // shows its command line) before its other threads have closed the listening sockets.
+  for (int i = 0; i < 100 && (process::process_matches(killed, "kafka.Kafka") ||
+                              port_accepts(port_, 100) || port_accepts(controller_port_, 100));
+       ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
+  ASSERT_FALSE(port_accepts(port_, 100)) << "the killed broker still listens after 10 s";
   result = ledger({"status"}, kCommandTimeoutMs);
   EXPECT_EQ(result.exit_code, 3) << result.output;
   EXPECT_NE(result.output.find("stale"), std::string::npos) << result.output;
