@@ -443,6 +443,36 @@ INSTANTIATE_TEST_SUITE_P(
                     {{"system_event_reported.message", kRequired}}}),
     invalid_name);
 
+// Text with NUL bytes (PostgreSQL text cannot hold one) is rejected by validation, the field
+// named, wherever it is: envelope, payload, a map's key or value.
+INSTANTIATE_TEST_SUITE_P(
+    NulBytes, Invalid,
+    ::testing::Values(
+        InvalidCase{"in_agent_id",
+                    kDecision,
+                    [](E& e) { e.set_agent_id(std::string("agent\0one", 9)); },
+                    {{"agent_id", "must not contain NUL bytes"}}},
+        InvalidCase{
+            "in_reasoning",
+            kDecision,
+            [](E& e) { e.mutable_decision_made()->set_reasoning(std::string("buy\0 now", 8)); },
+            {{"decision_made.reasoning", "must not contain NUL bytes"}}},
+        InvalidCase{"in_a_map_key",
+                    kHeartbeat,
+                    [](E& e) {
+                      (*e.mutable_agent_heartbeat()->mutable_marks())[std::string("B\0C", 3)] = "1";
+                    },
+                    {{"agent_heartbeat.marks[B\\0C]", "must not contain NUL bytes"}}},
+        InvalidCase{
+            "in_a_map_value",
+            kHeartbeat,
+            [](E& e) {
+              (*e.mutable_agent_heartbeat()->mutable_marks())["ETH"] = std::string("1\0", 2);
+            },
+            {{"agent_heartbeat.marks[ETH]", "not a decimal number: \"1?\""},  // quoted safely
+             {"agent_heartbeat.marks[ETH]", "must not contain NUL bytes"}}}),
+    invalid_name);
+
 TEST(Validation, ReportsEveryProblemInOrder) {
   Event event = valid_example(Event::kOrderFilled);
   event.set_event_id("nope");

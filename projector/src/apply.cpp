@@ -52,7 +52,7 @@ std::string details_json(const DecodedEvent& event, const std::string& reason,
                             {"partition", event.record.partition},
                             {"offset", event.record.offset},
                             {"detail", detail}};
-  if (event.status != DecodeStatus::kUndecodable) {
+  if (event.status != DecodeStatus::kUndecodable && event.text_storable) {
     details["event_id"] = event.event.event_id();
     details["agent_id"] = event.event.agent_id();
   }

@@ -9,6 +9,7 @@ void decode_record(const Record& record, DecodedEvent& out) {
   out.record = record;
   out.error.clear();
   out.occurred_at_us = 0;
+  out.text_storable = true;
   out.event.Clear();
   if (record.value.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()) ||
       !out.event.ParseFromArray(record.value.data(), static_cast<int>(record.value.size()))) {
@@ -32,6 +33,7 @@ void decode_record(const Record& record, DecodedEvent& out) {
   }
   out.status = DecodeStatus::kInvalid;
   for (const events::FieldError& error : errors) {
+    if (error.reason == events::kNulBytesReason) out.text_storable = false;
     if (!out.error.empty()) out.error.append("; ");
     out.error.append(error.to_string());
   }

@@ -27,7 +27,8 @@ std::string event_type_text(const DecodedEvent& event) {
 }
 
 bool has_event_text(const DecodedEvent& event) {
-  return event.status != DecodeStatus::kUndecodable && event.status != DecodeStatus::kRefused;
+  return event.status != DecodeStatus::kUndecodable && event.status != DecodeStatus::kRefused &&
+         event.text_storable;
 }
 
 std::optional<std::string> event_uuid(const DecodedEvent& event) {

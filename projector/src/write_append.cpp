@@ -119,9 +119,10 @@ void Store::write_rejects(pqxx::dbtransaction& tx, const BatchRows& rows) {
               rows.rejects, [&](const RejectRow& row) {
                 const DecodedEvent& e = *row.event;
                 const bool decoded = has_event_text(e);
-                // A refused event keeps its id when that is a UUID (checked: not what was refused).
+                // An event whose text is not written (refused, or holding a NUL byte) keeps its
+                // id when that is a UUID (checked: not what was refused).
                 OptView event_id = decoded ? view_or_null(e.event.event_id()) : OptView();
-                if (e.status == DecodeStatus::kRefused && event_uuid(e)) {
+                if (!decoded && event_uuid(e)) {
                   event_id = std::string_view(e.event.event_id());
                 }
                 return std::make_tuple(

@@ -119,12 +119,14 @@ TEST_F(RejectsTest, EveryReasonIsRecordedAndTheStreamContinues) {
             h.value("SELECT max(kafka_offset) + 1 FROM event_archive"));
 }
 
-// Valid by the contract but refused by PostgreSQL (text cannot hold a NUL byte): the batch is
-// retried one event at a time and that event alone becomes a write_failed reject.
+// Valid by the contract but refused by PostgreSQL (here a CHECK constraint the test adds; in
+// production e.g. a constraint or a type PostgreSQL enforces and the contract does not): the
+// batch is retried one event at a time and that event alone becomes a write_failed reject.
 TEST_F(RejectsTest, AnEventPostgresRefusesIsAWriteFailedRejectAndTheStreamContinues) {
+  h.query("ALTER TABLE decisions ADD CONSTRAINT test_refuses CHECK (reasoning <> 'refuse this')");
   good();
   Event refused = h.make(Event::kDecisionMade);
-  refused.mutable_decision_made()->set_reasoning(std::string("before\0after", 12));
+  refused.mutable_decision_made()->set_reasoning("refuse this");
   bad_then_good(refused);
   const ProjectorStats stats = h.project();
   EXPECT_EQ(stats.write_failures, 1);
@@ -151,6 +153,26 @@ TEST_F(RejectsTest, AnEventPostgresRefusesIsAWriteFailedRejectAndTheStreamContin
   for (const std::string& id : good_ids) {
     EXPECT_EQ(h.count("heartbeats WHERE event_id = '" + id + "'"), 1) << id;
   }
+  EXPECT_EQ(h.value("SELECT next_offset FROM consumer_offsets"), "3");
+}
+
+// Text with a NUL byte (PostgreSQL text cannot hold one) is rejected by validation with the
+// field named, before any write: not a write failure.
+TEST_F(RejectsTest, TextWithANulByteIsAnInvalidFieldRejectNamingTheField) {
+  good();
+  Event bad = h.make(Event::kDecisionMade);
+  bad.mutable_decision_made()->set_reasoning(std::string("before\0after", 12));
+  bad_then_good(bad);
+  const ProjectorStats stats = h.project();
+  EXPECT_EQ(stats.write_failures, 0);
+  EXPECT_EQ(stats.events_rejected, 1);
+  EXPECT_EQ(h.rows("kafka_offset, event_id, reason", "rejects"),
+            std::vector<std::string>{"1|" + bad.event_id() + "|invalid_field"});
+  EXPECT_NE(h.value("SELECT details::text FROM rejects")
+                .find("decision_made.reasoning: must not contain NUL bytes"),
+            std::string::npos)
+      << h.value("SELECT details::text FROM rejects");
+  EXPECT_EQ(h.count("decisions"), 0);
   EXPECT_EQ(h.value("SELECT next_offset FROM consumer_offsets"), "3");
 }
 

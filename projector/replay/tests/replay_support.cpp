@@ -12,12 +12,12 @@
 namespace ledger::replay_testing {
 
 std::vector<RawRecord> mixed_run(std::uint64_t seed, int events, int agents,
-                                 bool refused_by_postgres) {
+                                 bool nul_in_text) {
   return testing::mixed_log({.seed = seed,
                              .events = events,
                              .agents = agents,
                              .flips = true,
-                             .refused_by_postgres = refused_by_postgres});
+                             .nul_in_text = nul_in_text});
 }
 
 void produce(const std::string& topic, const std::vector<RawRecord>& records) {

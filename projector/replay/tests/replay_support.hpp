@@ -19,7 +19,7 @@ using testing::RawRecord;
 
 // testing::mixed_log with flips (and, on request, one event PostgreSQL refuses).
 std::vector<RawRecord> mixed_run(std::uint64_t seed, int events, int agents,
-                                 bool refused_by_postgres = false);
+                                 bool nul_in_text = false);
 
 // Produces `records` to `topic` on the test broker and flushes.
 void produce(const std::string& topic, const std::vector<RawRecord>& records);

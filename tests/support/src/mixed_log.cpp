@@ -66,7 +66,7 @@ std::vector<RawRecord> mixed_log(const MixedLogOptions& options) {
   records.reserve(static_cast<std::size_t>(options.events) * 6 / 5);
   std::map<std::string, ledger::v1::Event> last_placed;  // by agent
   int flips = 0;
-  bool refused_pending = options.refused_by_postgres;
+  bool nul_pending = options.nul_in_text;
   for (int i = 1; i <= options.events; ++i) {
     const ledger::v1::Event event = simulator.next();
     records.push_back(raw(event));
@@ -94,12 +94,12 @@ std::vector<RawRecord> mixed_log(const MixedLogOptions& options) {
       bad.mutable_decision_made()->set_confidence("1.5");
       records.push_back(raw(bad));  // invalid field
     }
-    if (refused_pending && event.has_decision_made() && i >= options.events / 2) {
-      ledger::v1::Event refused = event;
-      refused.set_event_id(events::make_uuid_v7());
-      refused.mutable_decision_made()->set_reasoning(std::string("NUL \0 inside", 12));
-      records.push_back(raw(refused));  // refused by PostgreSQL
-      refused_pending = false;
+    if (nul_pending && event.has_decision_made() && i >= options.events / 2) {
+      ledger::v1::Event nul = event;
+      nul.set_event_id(events::make_uuid_v7());
+      nul.mutable_decision_made()->set_reasoning(std::string("NUL \0 inside", 12));
+      records.push_back(raw(nul));  // text PostgreSQL cannot store
+      nul_pending = false;
     }
     if (i % 97 == 0) {
       RawRecord garbage = records.back();

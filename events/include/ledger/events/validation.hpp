@@ -15,6 +15,10 @@
 
 namespace ledger::events {
 
+// The reason given for a text field holding a NUL byte (which PostgreSQL text cannot store):
+// such an event's text must not be written anywhere, only its bytes.
+inline constexpr const char* kNulBytesReason = "must not contain NUL bytes";
+
 struct FieldError {
   std::string path;    // e.g. "order_filled.quantity", "event_id", "payload"
   std::string reason;  // e.g. "must be greater than 0"

@@ -29,6 +29,9 @@ struct DecodedEvent {
   std::string error;
   // event.occurred_at in microseconds since the Unix epoch (0 when not set).
   std::int64_t occurred_at_us = 0;
+  // False when a text field holds a NUL byte (a kInvalid event): PostgreSQL text cannot store
+  // it, so the event is written with its bytes and checked identity only (as kRefused).
+  bool text_storable = true;
 };
 
 // Parses and validates `record` into `out` (whose Event is cleared and reused).

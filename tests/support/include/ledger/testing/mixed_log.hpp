@@ -34,9 +34,9 @@ struct MixedLogOptions {
   // Up to three times: on the symbol of an agent's last order, buy 1000 then sell 3000 (two
   // filled market orders), so the position crosses zero whatever it was before.
   bool flips = false;
-  // Once, half way: a decision whose reasoning holds a NUL byte (valid by the contract, refused
-  // by PostgreSQL: a write_failed reject).
-  bool refused_by_postgres = false;
+  // Once, half way: a decision whose reasoning holds a NUL byte (which PostgreSQL text cannot
+  // store: an invalid_field reject whose text is never written, only its bytes).
+  bool nul_in_text = false;
 };
 
 std::vector<RawRecord> mixed_log(const MixedLogOptions& options);
