@@ -11,8 +11,7 @@
 
 namespace ledger::replay_testing {
 
-std::vector<RawRecord> mixed_run(std::uint64_t seed, int events, int agents,
-                                 bool nul_in_text) {
+std::vector<RawRecord> mixed_run(std::uint64_t seed, int events, int agents, bool nul_in_text) {
   return testing::mixed_log({.seed = seed,
                              .events = events,
                              .agents = agents,
