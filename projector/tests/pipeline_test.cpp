@@ -14,134 +14,195 @@ constexpr const char* kTime = "2026-01-02 03:04:05.123+00";
 constexpr const char* kUuid1 = "0190f5a0-0000-7000-8000-000000000001";
 constexpr const char* kUuid2 = "0190f5a0-0000-7000-8000-000000000002";
 
-class PipelineTest : public ::testing::Test {
+// One scenario per suite, published and projected in SetUpTestSuite (once per process: under
+// ctest each test runs alone, so each gets its own topic and database); each test asserts one
+// table's rows, every column.
+template <typename Events>
+class ProjectedOnce : public ::testing::Test {
  protected:
-  Harness h;
+  static void TearDownTestSuite() {
+    delete h;
+    h = nullptr;
+    delete e;
+    e = nullptr;
+  }
+  static void publish_and_project(std::initializer_list<const Event*> events,
+                                  std::int64_t projected) {
+    for (const Event* event : events) h->publish(*event);
+    const ProjectorStats stats = h->project();
+    ASSERT_EQ(stats.events_projected, projected);
+    ASSERT_EQ(stats.events_rejected, 0);
+  }
+  static inline Harness* h = nullptr;
+  static inline Events* e = nullptr;  // the suite's events, made in SetUpTestSuite
 };
 
-TEST_F(PipelineTest, AgentsStatusHeartbeatsAndSystemEvents) {
-  const Event reg = h.make(Event::kAgentRegistered);
-  Event status = h.make(Event::kAgentStatusChanged);
-  status.mutable_agent_status_changed()->set_status(ledger::v1::AgentStatusChanged::PAUSED);
-  status.mutable_agent_status_changed()->set_reason("maintenance");
-  const Event beat1 = h.make(Event::kAgentHeartbeat);
-  Event beat2 = h.make(Event::kAgentHeartbeat);
-  beat2.mutable_agent_heartbeat()->set_status(ledger::v1::AgentHeartbeat::DEGRADED);
-  beat2.mutable_agent_heartbeat()->set_health_score("0.5");
-  beat2.mutable_occurred_at()->set_seconds(beat2.occurred_at().seconds() + 60);
-  const Event sys = h.make(Event::kSystemEventReported);
-  const Event balance = h.make(Event::kBalanceAdjusted);
-  for (const Event* e :
-       std::initializer_list<const Event*>{&reg, &status, &beat1, &beat2, &sys, &balance})
-    h.publish(*e);
+struct AgentEvents {
+  Event reg, status, beat1, beat2, sys, balance;
+};
 
-  const ProjectorStats stats = h.project();
-  EXPECT_EQ(stats.events_projected, 6);
-  EXPECT_EQ(stats.events_rejected, 0);
+// An agent registers, pauses, beats twice, reports a system event and adjusts its balance.
+class AgentFlow : public ProjectedOnce<AgentEvents> {
+ protected:
+  static void SetUpTestSuite() {
+    h = new Harness();
+    e = new AgentEvents();
+    e->reg = h->make(Event::kAgentRegistered);
+    e->status = h->make(Event::kAgentStatusChanged);
+    e->status.mutable_agent_status_changed()->set_status(ledger::v1::AgentStatusChanged::PAUSED);
+    e->status.mutable_agent_status_changed()->set_reason("maintenance");
+    e->beat1 = h->make(Event::kAgentHeartbeat);
+    e->beat2 = h->make(Event::kAgentHeartbeat);
+    e->beat2.mutable_agent_heartbeat()->set_status(ledger::v1::AgentHeartbeat::DEGRADED);
+    e->beat2.mutable_agent_heartbeat()->set_health_score("0.5");
+    e->beat2.mutable_occurred_at()->set_seconds(e->beat2.occurred_at().seconds() + 60);
+    e->sys = h->make(Event::kSystemEventReported);
+    e->balance = h->make(Event::kBalanceAdjusted);
+    publish_and_project({&e->reg, &e->status, &e->beat1, &e->beat2, &e->sys, &e->balance}, 6);
+  }
+};
 
-  EXPECT_EQ(h.rows("agent_id, name, llm_model, exchange_account, initial_balance, "
-                   "max_position_size_pct, max_leverage, stop_loss_pct, take_profit_pct, "
-                   "strategy_description, strategy_id, quote_currency, status, status_reason, "
-                   "registered_at, first_seen_at, updated_at, last_event_id",
-                   "agents"),
+TEST_F(AgentFlow, Agents) {
+  EXPECT_EQ(h->rows("agent_id, name, llm_model, exchange_account, initial_balance, "
+                    "max_position_size_pct, max_leverage, stop_loss_pct, take_profit_pct, "
+                    "strategy_description, strategy_id, quote_currency, status, status_reason, "
+                    "registered_at, first_seen_at, updated_at, last_event_id",
+                    "agents"),
             std::vector<std::string>{
                 join({"agent-1", "Trend Follower", "deepseek-chat", "paper-account-1",
                       "10000.00000000", "25.00000000", "10", "5.00000000", "15.50000000",
                       "Follows the 4h trend with a 1h entry.", "trend-v1", "USD", "paused",
-                      "maintenance", kTime, kTime, kTime, status.event_id()})});
-  EXPECT_EQ(h.rows("agent_id, status, health_score, last_heartbeat, metadata, marks, "
-                   "heartbeat_count, updated_at, last_event_id",
-                   "agent_status"),
+                      "maintenance", kTime, kTime, kTime, e->status.event_id()})});
+}
+
+TEST_F(AgentFlow, AgentStatus) {
+  EXPECT_EQ(h->rows("agent_id, status, health_score, last_heartbeat, metadata, marks, "
+                    "heartbeat_count, updated_at, last_event_id",
+                    "agent_status"),
             std::vector<std::string>{
                 join({"agent-1", "degraded", "0.50000000", "2026-01-02 03:05:05.123+00",
                       "{\"cpu_pct\": 12.5}", "{\"BTC\": \"61000\", \"ETH\": \"3000.25\"}", "2",
-                      "2026-01-02 03:05:05.123+00", beat2.event_id()})});
-  EXPECT_EQ(
-      h.rows("event_id, agent_id, occurred_at, status, health_score, marks, metadata, "
-             "kafka_partition, kafka_offset",
-             "heartbeats", "kafka_offset"),
-      (std::vector<std::string>{
-          join({beat1.event_id(), "agent-1", kTime, "online", "0.95000000",
-                "{\"BTC\": \"61000\", \"ETH\": \"3000.25\"}", "{\"cpu_pct\": 12.5}", "0", "2"}),
-          join({beat2.event_id(), "agent-1", "2026-01-02 03:05:05.123+00", "degraded", "0.50000000",
-                "{\"BTC\": \"61000\", \"ETH\": \"3000.25\"}", "{\"cpu_pct\": 12.5}", "0", "3"})}));
-  EXPECT_EQ(
-      h.rows("event_id, source, event_type, severity, component, message, details, "
-             "agent_id, occurred_at, kafka_partition, kafka_offset",
-             "system_events"),
-      std::vector<std::string>{join({sys.event_id(), "agent", "exchange_disconnected", "warning",
-                                     "gateway", "Lost the exchange websocket; reconnecting.",
-                                     "{\"retry_in_ms\": 500}", "agent-1", kTime, "0", "4"})});
-  EXPECT_EQ(
-      h.rows("agent_id, strategy_id, first_seen_at, last_seen_at, decision_count, "
-             "signal_count, order_count, fill_count",
-             "strategies"),
-      std::vector<std::string>{join({"agent-1", "trend-v1", kTime, kTime, "0", "0", "0", "0"})});
-  EXPECT_EQ(h.rows("agent_id, session, last_sequence, last_event_id, first_seen_at, updated_at, "
-                   "event_count, gap_count, duplicate_count",
-                   "agent_streams"),
-            std::vector<std::string>{join(
-                {"agent-1", "session-1", "6", balance.event_id(), kTime, kTime, "6", "0", "0"})});
-  // The archive holds every event's bytes and coordinates; processed_events every id.
-  EXPECT_EQ(
-      h.rows("event_id, agent_id, event_type, occurred_at, session, sequence, "
-             "correlation_id, causation_id, kafka_topic, kafka_partition, kafka_offset",
-             "event_archive WHERE kafka_offset = 5"),
-      std::vector<std::string>{join({balance.event_id(), "agent-1", "balance_adjusted", kTime,
-                                     "session-1", "6", kUuid1, kUuid1, h.topic(), "0", "5"})});
-  EXPECT_EQ(h.value("SELECT encode(payload, 'hex') FROM event_archive WHERE kafka_offset = 0"),
-            hex(reg.SerializeAsString()));
-  EXPECT_EQ(h.count("event_archive"), 6);
-  EXPECT_EQ(h.rows("outcome, count(*)", "processed_events GROUP BY outcome"),
-            std::vector<std::string>{"projected|6"});
-  EXPECT_EQ(h.rows("consumer_group, kafka_topic, kafka_partition, next_offset", "consumer_offsets"),
-            std::vector<std::string>{join({h.group, h.topic(), "0", "6"})});
+                      "2026-01-02 03:05:05.123+00", e->beat2.event_id()})});
 }
 
-TEST_F(PipelineTest, DecisionsSignalsOrdersFillsAndOrderEvents) {
-  const Event reg = h.make(Event::kAgentRegistered);
-  const Event decision = h.make(Event::kDecisionMade);
-  const Event signal = h.make(Event::kSignalEmitted);
-  const Event placed = h.make(Event::kOrderPlaced);  // order-1: buy 0.5 BTC limit 60000
-  const Event accepted = h.make(Event::kOrderAccepted);
-  Event fill1 = h.make(Event::kOrderFilled);
-  fill1.mutable_order_filled()->set_quantity("0.2");
-  Event fill2 = h.make(Event::kOrderFilled);
-  fill2.mutable_order_filled()->set_fill_id("fill-2");
-  fill2.mutable_order_filled()->set_quantity("0.3");
-  fill2.mutable_order_filled()->set_price("60010");
-  fill2.mutable_order_filled()->set_fee("0.5");
-  fill2.mutable_order_filled()->set_liquidity(ledger::v1::OrderFilled::MAKER);
-  fill2.mutable_occurred_at()->set_seconds(fill2.occurred_at().seconds() + 10);
-  Event placed2 = h.make(Event::kOrderPlaced);
-  placed2.mutable_order_placed()->set_order_id("order-2");
-  placed2.mutable_order_placed()->set_order_type(ledger::v1::OrderPlaced::MARKET);
-  placed2.mutable_order_placed()->clear_price();
-  placed2.mutable_order_placed()->set_side(ledger::v1::OrderPlaced::SELL);
-  Event canceled = h.make(Event::kOrderCanceled);
-  canceled.mutable_order_canceled()->set_order_id("order-2");
-  Event placed3 = h.make(Event::kOrderPlaced);
-  placed3.mutable_order_placed()->set_order_id("order-3");
-  Event rejected = h.make(Event::kOrderRejected);
-  rejected.mutable_order_rejected()->set_order_id("order-3");
-  Event placed4 = h.make(Event::kOrderPlaced);
-  placed4.mutable_order_placed()->set_order_id("order-4");
-  Event expired = h.make(Event::kOrderExpired);
-  expired.mutable_order_expired()->set_order_id("order-4");
-  for (const Event* e : std::initializer_list<const Event*>{
-           &reg, &decision, &signal, &placed, &accepted, &fill1, &fill2, &placed2, &canceled,
-           &placed3, &rejected, &placed4, &expired}) {
-    h.publish(*e);
-  }
-  const ProjectorStats stats = h.project();
-  EXPECT_EQ(stats.events_projected, 13);
-  EXPECT_EQ(stats.events_rejected, 0);
+TEST_F(AgentFlow, Heartbeats) {
+  EXPECT_EQ(
+      h->rows("event_id, agent_id, occurred_at, status, health_score, marks, metadata, "
+              "kafka_partition, kafka_offset",
+              "heartbeats", "kafka_offset"),
+      (std::vector<std::string>{
+          join({e->beat1.event_id(), "agent-1", kTime, "online", "0.95000000",
+                "{\"BTC\": \"61000\", \"ETH\": \"3000.25\"}", "{\"cpu_pct\": 12.5}", "0", "2"}),
+          join({e->beat2.event_id(), "agent-1", "2026-01-02 03:05:05.123+00", "degraded",
+                "0.50000000", "{\"BTC\": \"61000\", \"ETH\": \"3000.25\"}", "{\"cpu_pct\": 12.5}",
+                "0", "3"})}));
+}
 
-  EXPECT_EQ(h.rows("decision_id, agent_id, occurred_at, status, action, symbol, size_usd, "
-                   "leverage, stop_loss_price, take_profit_price, confidence, reasoning, "
-                   "prompt_content, llm_response, execution_time_ms, error_message, strategy_id, "
-                   "event_id, correlation_id, causation_id, kafka_partition, kafka_offset",
-                   "decisions"),
+TEST_F(AgentFlow, SystemEvents) {
+  EXPECT_EQ(
+      h->rows("event_id, source, event_type, severity, component, message, details, "
+              "agent_id, occurred_at, kafka_partition, kafka_offset",
+              "system_events"),
+      std::vector<std::string>{join({e->sys.event_id(), "agent", "exchange_disconnected", "warning",
+                                     "gateway", "Lost the exchange websocket; reconnecting.",
+                                     "{\"retry_in_ms\": 500}", "agent-1", kTime, "0", "4"})});
+}
+
+TEST_F(AgentFlow, StrategiesAndStreams) {
+  EXPECT_EQ(
+      h->rows("agent_id, strategy_id, first_seen_at, last_seen_at, decision_count, "
+              "signal_count, order_count, fill_count",
+              "strategies"),
+      std::vector<std::string>{join({"agent-1", "trend-v1", kTime, kTime, "0", "0", "0", "0"})});
+  EXPECT_EQ(h->rows("agent_id, session, last_sequence, last_event_id, first_seen_at, updated_at, "
+                    "event_count, gap_count, duplicate_count",
+                    "agent_streams"),
+            std::vector<std::string>{join({"agent-1", "session-1", "6", e->balance.event_id(),
+                                           kTime, kTime, "6", "0", "0"})});
+}
+
+// The archive holds every event's bytes and coordinates; processed_events every id.
+TEST_F(AgentFlow, ArchiveProcessedEventsAndOffsets) {
+  EXPECT_EQ(
+      h->rows("event_id, agent_id, event_type, occurred_at, session, sequence, "
+              "correlation_id, causation_id, kafka_topic, kafka_partition, kafka_offset",
+              "event_archive WHERE kafka_offset = 5"),
+      std::vector<std::string>{join({e->balance.event_id(), "agent-1", "balance_adjusted", kTime,
+                                     "session-1", "6", kUuid1, kUuid1, h->topic(), "0", "5"})});
+  EXPECT_EQ(h->value("SELECT encode(payload, 'hex') FROM event_archive WHERE kafka_offset = 0"),
+            hex(e->reg.SerializeAsString()));
+  EXPECT_EQ(h->count("event_archive"), 6);
+  EXPECT_EQ(h->rows("outcome, count(*)", "processed_events GROUP BY outcome"),
+            std::vector<std::string>{"projected|6"});
+  EXPECT_EQ(
+      h->rows("consumer_group, kafka_topic, kafka_partition, next_offset", "consumer_offsets"),
+      std::vector<std::string>{join({h->group, h->topic(), "0", "6"})});
+}
+
+struct TradingEvents {
+  Event reg, decision, signal, placed, accepted, fill1, fill2, placed2, canceled, placed3, rejected,
+      placed4, expired;
+};
+
+// A decision, a signal, and four orders: filled in two fills, canceled, rejected, expired.
+class TradingFlow : public ProjectedOnce<TradingEvents> {
+ protected:
+  static void SetUpTestSuite() {
+    h = new Harness();
+    e = new TradingEvents();
+    e->reg = h->make(Event::kAgentRegistered);
+    e->decision = h->make(Event::kDecisionMade);
+    e->signal = h->make(Event::kSignalEmitted);
+    e->placed = h->make(Event::kOrderPlaced);  // order-1: buy 0.5 BTC limit 60000
+    e->accepted = h->make(Event::kOrderAccepted);
+    e->fill1 = h->make(Event::kOrderFilled);
+    e->fill1.mutable_order_filled()->set_quantity("0.2");
+    e->fill2 = h->make(Event::kOrderFilled);
+    e->fill2.mutable_order_filled()->set_fill_id("fill-2");
+    e->fill2.mutable_order_filled()->set_quantity("0.3");
+    e->fill2.mutable_order_filled()->set_price("60010");
+    e->fill2.mutable_order_filled()->set_fee("0.5");
+    e->fill2.mutable_order_filled()->set_liquidity(ledger::v1::OrderFilled::MAKER);
+    e->fill2.mutable_occurred_at()->set_seconds(e->fill2.occurred_at().seconds() + 10);
+    e->placed2 = h->make(Event::kOrderPlaced);
+    e->placed2.mutable_order_placed()->set_order_id("order-2");
+    e->placed2.mutable_order_placed()->set_order_type(ledger::v1::OrderPlaced::MARKET);
+    e->placed2.mutable_order_placed()->clear_price();
+    e->placed2.mutable_order_placed()->set_side(ledger::v1::OrderPlaced::SELL);
+    e->canceled = h->make(Event::kOrderCanceled);
+    e->canceled.mutable_order_canceled()->set_order_id("order-2");
+    e->placed3 = h->make(Event::kOrderPlaced);
+    e->placed3.mutable_order_placed()->set_order_id("order-3");
+    e->rejected = h->make(Event::kOrderRejected);
+    e->rejected.mutable_order_rejected()->set_order_id("order-3");
+    e->placed4 = h->make(Event::kOrderPlaced);
+    e->placed4.mutable_order_placed()->set_order_id("order-4");
+    e->expired = h->make(Event::kOrderExpired);
+    e->expired.mutable_order_expired()->set_order_id("order-4");
+    publish_and_project(
+        {&e->reg, &e->decision, &e->signal, &e->placed, &e->accepted, &e->fill1, &e->fill2,
+         &e->placed2, &e->canceled, &e->placed3, &e->rejected, &e->placed4, &e->expired},
+        13);
+  }
+  static std::vector<std::string> order(const std::string& order_id) {
+    return h->rows(
+        "agent_id, order_id, decision_id, strategy_id, signal_id, symbol, side, order_type, "
+        "quantity, price, stop_price, leverage, is_paper, status, exchange_order_id, "
+        "filled_quantity, remaining_quantity, average_fill_price, fees_paid, fill_count, "
+        "placed_at, accepted_at, first_fill_at, last_fill_at, filled_at, canceled_at, "
+        "rejected_at, expired_at, closed_at, reason, correlation_id, updated_at, "
+        "last_event_id",
+        "orders WHERE order_id = '" + order_id + "'");
+  }
+  static inline const std::string t2 = "2026-01-02 03:04:15.123+00";
+};
+
+TEST_F(TradingFlow, Decisions) {
+  EXPECT_EQ(h->rows("decision_id, agent_id, occurred_at, status, action, symbol, size_usd, "
+                    "leverage, stop_loss_price, take_profit_price, confidence, reasoning, "
+                    "prompt_content, llm_response, execution_time_ms, error_message, strategy_id, "
+                    "event_id, correlation_id, causation_id, kafka_partition, kafka_offset",
+                    "decisions"),
             std::vector<std::string>{join({kUuid1,
                                            "agent-1",
                                            kTime,
@@ -159,143 +220,153 @@ TEST_F(PipelineTest, DecisionsSignalsOrdersFillsAndOrderEvents) {
                                            "1200",
                                            "NULL",
                                            "trend-v1",
-                                           decision.event_id(),
+                                           e->decision.event_id(),
                                            kUuid1,
                                            kUuid1,
                                            "0",
                                            "1"})});
-  EXPECT_EQ(h.rows("signal_id, agent_id, strategy_id, symbol, signal_type, strength, confidence, "
-                   "price, timeframe, indicators, parameters, occurred_at, event_id, "
-                   "correlation_id, kafka_partition, kafka_offset",
-                   "signals"),
+}
+
+TEST_F(TradingFlow, Signals) {
+  EXPECT_EQ(h->rows("signal_id, agent_id, strategy_id, symbol, signal_type, strength, confidence, "
+                    "price, timeframe, indicators, parameters, occurred_at, event_id, "
+                    "correlation_id, kafka_partition, kafka_offset",
+                    "signals"),
             std::vector<std::string>{
                 join({kUuid2, "agent-1", "trend-v1", "BTC", "buy", "0.70000000", "0.65000000",
                       "60000.00000000", "1h", "{\"rsi\": 28.5}", "{\"mode\": \"breakout\"}", kTime,
-                      signal.event_id(), kUuid1, "0", "2"})});
-  const std::string t2 = "2026-01-02 03:04:15.123+00";
-  EXPECT_EQ(
-      h.rows("agent_id, order_id, decision_id, strategy_id, signal_id, symbol, side, order_type, "
-             "quantity, price, stop_price, leverage, is_paper, status, exchange_order_id, "
-             "filled_quantity, remaining_quantity, average_fill_price, fees_paid, fill_count, "
-             "placed_at, accepted_at, first_fill_at, last_fill_at, filled_at, canceled_at, "
-             "rejected_at, expired_at, closed_at, reason, correlation_id, updated_at, "
-             "last_event_id",
-             "orders", "order_id"),
-      (std::vector<std::string>{join({"agent-1",
-                                      "order-1",
-                                      kUuid1,
-                                      "trend-v1",
-                                      kUuid2,
-                                      "BTC",
-                                      "buy",
-                                      "limit",
-                                      "0.50000000",
-                                      "60000.00000000",
-                                      "NULL",
-                                      "2",
-                                      "true",
-                                      "filled",
-                                      "exchange-order-1",
-                                      "0.50000000",
-                                      "0.00000000",
-                                      "60006.00000000",
-                                      "2.00000000",
-                                      "2",
-                                      kTime,
-                                      kTime,
-                                      kTime,
-                                      t2,
-                                      t2,
-                                      "NULL",
-                                      "NULL",
-                                      "NULL",
-                                      t2,
-                                      "NULL",
-                                      kUuid1,
-                                      t2,
-                                      fill2.event_id()}),
-                                join({"agent-1",    "order-2",    kUuid1,
-                                      "trend-v1",   kUuid2,       "BTC",
-                                      "sell",       "market",     "0.50000000",
-                                      "NULL",       "NULL",       "2",
-                                      "true",       "canceled",   "NULL",
-                                      "0.00000000", "0.50000000", "NULL",
-                                      "0.00000000", "0",          kTime,
-                                      "NULL",       "NULL",       "NULL",
-                                      "NULL",       kTime,        "NULL",
-                                      "NULL",       kTime,        "user canceled",
-                                      kUuid1,       kTime,        canceled.event_id()}),
-                                join({"agent-1",
-                                      "order-3",
-                                      kUuid1,
-                                      "trend-v1",
-                                      kUuid2,
-                                      "BTC",
-                                      "buy",
-                                      "limit",
-                                      "0.50000000",
-                                      "60000.00000000",
-                                      "NULL",
-                                      "2",
-                                      "true",
-                                      "rejected",
-                                      "NULL",
-                                      "0.00000000",
-                                      "0.50000000",
-                                      "NULL",
-                                      "0.00000000",
-                                      "0",
-                                      kTime,
-                                      "NULL",
-                                      "NULL",
-                                      "NULL",
-                                      "NULL",
-                                      "NULL",
-                                      kTime,
-                                      "NULL",
-                                      kTime,
-                                      "insufficient margin",
-                                      kUuid1,
-                                      kTime,
-                                      rejected.event_id()}),
-                                join({"agent-1",
-                                      "order-4",
-                                      kUuid1,
-                                      "trend-v1",
-                                      kUuid2,
-                                      "BTC",
-                                      "buy",
-                                      "limit",
-                                      "0.50000000",
-                                      "60000.00000000",
-                                      "NULL",
-                                      "2",
-                                      "true",
-                                      "expired",
-                                      "NULL",
-                                      "0.00000000",
-                                      "0.50000000",
-                                      "NULL",
-                                      "0.00000000",
-                                      "0",
-                                      kTime,
-                                      "NULL",
-                                      "NULL",
-                                      "NULL",
-                                      "NULL",
-                                      "NULL",
-                                      "NULL",
-                                      kTime,
-                                      kTime,
-                                      "time in force elapsed",
-                                      kUuid1,
-                                      kTime,
-                                      expired.event_id()})}));
-  EXPECT_EQ(h.rows("agent_id, order_id, fill_id, symbol, side, price, quantity, fee, "
-                   "fee_currency, liquidity, exchange_trade_id, notional, occurred_at, "
-                   "decision_id, strategy_id, is_paper, event_id, correlation_id, "
-                   "kafka_partition, kafka_offset",
-                   "fills", "kafka_offset"),
+                      e->signal.event_id(), kUuid1, "0", "2"})});
+}
+
+TEST_F(TradingFlow, FilledOrder) {
+  EXPECT_EQ(order("order-1"), std::vector<std::string>{join({"agent-1",
+                                                             "order-1",
+                                                             kUuid1,
+                                                             "trend-v1",
+                                                             kUuid2,
+                                                             "BTC",
+                                                             "buy",
+                                                             "limit",
+                                                             "0.50000000",
+                                                             "60000.00000000",
+                                                             "NULL",
+                                                             "2",
+                                                             "true",
+                                                             "filled",
+                                                             "exchange-order-1",
+                                                             "0.50000000",
+                                                             "0.00000000",
+                                                             "60006.00000000",
+                                                             "2.00000000",
+                                                             "2",
+                                                             kTime,
+                                                             kTime,
+                                                             kTime,
+                                                             t2,
+                                                             t2,
+                                                             "NULL",
+                                                             "NULL",
+                                                             "NULL",
+                                                             t2,
+                                                             "NULL",
+                                                             kUuid1,
+                                                             t2,
+                                                             e->fill2.event_id()})});
+}
+
+TEST_F(TradingFlow, CanceledOrder) {
+  EXPECT_EQ(order("order-2"),
+            std::vector<std::string>{join({"agent-1",    "order-2",    kUuid1,
+                                           "trend-v1",   kUuid2,       "BTC",
+                                           "sell",       "market",     "0.50000000",
+                                           "NULL",       "NULL",       "2",
+                                           "true",       "canceled",   "NULL",
+                                           "0.00000000", "0.50000000", "NULL",
+                                           "0.00000000", "0",          kTime,
+                                           "NULL",       "NULL",       "NULL",
+                                           "NULL",       kTime,        "NULL",
+                                           "NULL",       kTime,        "user canceled",
+                                           kUuid1,       kTime,        e->canceled.event_id()})});
+}
+
+TEST_F(TradingFlow, RejectedOrder) {
+  EXPECT_EQ(order("order-3"), std::vector<std::string>{join({"agent-1",
+                                                             "order-3",
+                                                             kUuid1,
+                                                             "trend-v1",
+                                                             kUuid2,
+                                                             "BTC",
+                                                             "buy",
+                                                             "limit",
+                                                             "0.50000000",
+                                                             "60000.00000000",
+                                                             "NULL",
+                                                             "2",
+                                                             "true",
+                                                             "rejected",
+                                                             "NULL",
+                                                             "0.00000000",
+                                                             "0.50000000",
+                                                             "NULL",
+                                                             "0.00000000",
+                                                             "0",
+                                                             kTime,
+                                                             "NULL",
+                                                             "NULL",
+                                                             "NULL",
+                                                             "NULL",
+                                                             "NULL",
+                                                             kTime,
+                                                             "NULL",
+                                                             kTime,
+                                                             "insufficient margin",
+                                                             kUuid1,
+                                                             kTime,
+                                                             e->rejected.event_id()})});
+}
+
+TEST_F(TradingFlow, ExpiredOrder) {
+  EXPECT_EQ(order("order-4"), std::vector<std::string>{join({"agent-1",
+                                                             "order-4",
+                                                             kUuid1,
+                                                             "trend-v1",
+                                                             kUuid2,
+                                                             "BTC",
+                                                             "buy",
+                                                             "limit",
+                                                             "0.50000000",
+                                                             "60000.00000000",
+                                                             "NULL",
+                                                             "2",
+                                                             "true",
+                                                             "expired",
+                                                             "NULL",
+                                                             "0.00000000",
+                                                             "0.50000000",
+                                                             "NULL",
+                                                             "0.00000000",
+                                                             "0",
+                                                             kTime,
+                                                             "NULL",
+                                                             "NULL",
+                                                             "NULL",
+                                                             "NULL",
+                                                             "NULL",
+                                                             "NULL",
+                                                             kTime,
+                                                             kTime,
+                                                             "time in force elapsed",
+                                                             kUuid1,
+                                                             kTime,
+                                                             e->expired.event_id()})});
+}
+
+TEST_F(TradingFlow, Fills) {
+  EXPECT_EQ(h->rows("agent_id, order_id, fill_id, symbol, side, price, quantity, fee, "
+                    "fee_currency, liquidity, exchange_trade_id, notional, occurred_at, "
+                    "decision_id, strategy_id, is_paper, event_id, correlation_id, "
+                    "kafka_partition, kafka_offset",
+                    "fills", "kafka_offset"),
             (std::vector<std::string>{join({"agent-1",
                                             "order-1",
                                             "fill-1",
@@ -312,7 +383,7 @@ TEST_F(PipelineTest, DecisionsSignalsOrdersFillsAndOrderEvents) {
                                             kUuid1,
                                             "trend-v1",
                                             "true",
-                                            fill1.event_id(),
+                                            e->fill1.event_id(),
                                             kUuid1,
                                             "0",
                                             "5"}),
@@ -332,37 +403,48 @@ TEST_F(PipelineTest, DecisionsSignalsOrdersFillsAndOrderEvents) {
                                             kUuid1,
                                             "trend-v1",
                                             "true",
-                                            fill2.event_id(),
+                                            e->fill2.event_id(),
                                             kUuid1,
                                             "0",
                                             "6"})}));
-  EXPECT_EQ(h.rows("order_id, event_type, from_status, to_status, reason, fill_id, occurred_at, "
-                   "event_id, kafka_partition, kafka_offset",
-                   "order_events WHERE order_id IN ('order-1', 'order-3')", "kafka_offset"),
+}
+
+TEST_F(TradingFlow, OrderEvents) {
+  EXPECT_EQ(h->rows("order_id, event_type, from_status, to_status, reason, fill_id, occurred_at, "
+                    "event_id, kafka_partition, kafka_offset",
+                    "order_events WHERE order_id IN ('order-1', 'order-3')", "kafka_offset"),
             (std::vector<std::string>{
                 join({"order-1", "order_placed", "NULL", "new", "NULL", "NULL", kTime,
-                      placed.event_id(), "0", "3"}),
+                      e->placed.event_id(), "0", "3"}),
                 join({"order-1", "order_accepted", "new", "accepted", "NULL", "NULL", kTime,
-                      accepted.event_id(), "0", "4"}),
+                      e->accepted.event_id(), "0", "4"}),
                 join({"order-1", "order_filled", "accepted", "partially_filled", "NULL", "fill-1",
-                      kTime, fill1.event_id(), "0", "5"}),
+                      kTime, e->fill1.event_id(), "0", "5"}),
                 join({"order-1", "order_filled", "partially_filled", "filled", "NULL", "fill-2", t2,
-                      fill2.event_id(), "0", "6"}),
+                      e->fill2.event_id(), "0", "6"}),
                 join({"order-3", "order_placed", "NULL", "new", "NULL", "NULL", kTime,
-                      placed3.event_id(), "0", "9"}),
+                      e->placed3.event_id(), "0", "9"}),
                 join({"order-3", "order_rejected", "new", "rejected", "insufficient margin", "NULL",
-                      kTime, rejected.event_id(), "0", "10"})}));
-  EXPECT_EQ(h.count("order_events"), 10);
-  EXPECT_EQ(h.rows("event_type, severity, component, agent_id, kafka_offset, "
-                   "details->>'order_id', details->>'reason'",
-                   "system_events WHERE source = 'derived'"),
+                      kTime, e->rejected.event_id(), "0", "10"})}));
+  EXPECT_EQ(h->count("order_events"), 10);
+}
+
+TEST_F(TradingFlow, DerivedSystemEventsAndStrategies) {
+  EXPECT_EQ(h->rows("event_type, severity, component, agent_id, kafka_offset, "
+                    "details->>'order_id', details->>'reason'",
+                    "system_events WHERE source = 'derived'"),
             std::vector<std::string>{join({"order_rejected", "warning", "projector", "agent-1",
                                            "10", "order-3", "insufficient margin"})});
-  EXPECT_EQ(h.rows("strategy_id, decision_count, signal_count, order_count, fill_count, "
-                   "first_seen_at, last_seen_at",
-                   "strategies"),
+  EXPECT_EQ(h->rows("strategy_id, decision_count, signal_count, order_count, fill_count, "
+                    "first_seen_at, last_seen_at",
+                    "strategies"),
             std::vector<std::string>{join({"trend-v1", "1", "1", "4", "2", kTime, t2})});
 }
+
+class PipelineTest : public ::testing::Test {
+ protected:
+  Harness h;
+};
 
 TEST_F(PipelineTest, LedgerProjectProcessExitsAtEnd) {
   h.publish(h.make(Event::kAgentRegistered));
