@@ -22,59 +22,62 @@ class RejectsTest : public ::testing::Test {
     h.publish(beat);
     good_ids.push_back(beat.event_id());
   }
+  // One event of every reject reason, in this order, each followed by a good heartbeat.
+  void publish_one_of_every_reason() {
+    h.publish(h.make(Event::kAgentRegistered));  // max_leverage 10
+    Event e = h.make(Event::kOrderFilled);
+    e.mutable_order_filled()->set_order_id("ghost");
+    bad_then_good(e);  // fill_unknown_order
+    e = h.make(Event::kOrderAccepted);
+    e.mutable_order_accepted()->set_order_id("ghost");
+    bad_then_good(e);  // order_unknown
+    e = h.make(Event::kOrderPlaced);
+    e.mutable_order_placed()->set_leverage(20);
+    bad_then_good(e);  // leverage_above_max
+    e = h.make(Event::kDecisionMade);
+    e.mutable_decision_made()->set_confidence("1.01");
+    bad_then_good(e);  // invalid_field (confidence outside 0..1)
+    e = h.make(Event::kOrderPlaced);
+    e.mutable_order_placed()->set_quantity("-1");
+    bad_then_good(e);                        // invalid_field (negative quantity)
+    h.publish(h.make(Event::kOrderPlaced));  // order-1, 0.5
+    h.publish(h.make(Event::kOrderAccepted));
+    bad_then_good(h.make(Event::kOrderPlaced));  // duplicate_order_id
+    e = h.make(Event::kOrderFilled);
+    e.mutable_order_filled()->set_quantity("0.6");
+    bad_then_good(e);  // overfill
+    e = h.make(Event::kOrderFilled);
+    e.mutable_order_filled()->set_quantity("0.1");
+    h.publish(e);  // fill-1 applied
+    e = h.make(Event::kOrderFilled);
+    e.mutable_order_filled()->set_quantity("0.1");
+    bad_then_good(e);                              // duplicate_fill_id
+    bad_then_good(h.make(Event::kOrderAccepted));  // invalid_transition
+    h.publish(h.make(Event::kOrderCanceled));
+    e = h.make(Event::kOrderFilled);
+    e.mutable_order_filled()->set_fill_id("fill-late");
+    e.mutable_order_filled()->set_quantity("0.1");
+    bad_then_good(e);                             // fill_after_cancel
+    bad_then_good(h.make(Event::kOrderExpired));  // transition_from_closed
+    Event placed2 = h.make(Event::kOrderPlaced);
+    placed2.mutable_order_placed()->set_order_id("order-2");
+    h.publish(placed2);
+    e = h.make(Event::kOrderFilled);
+    e.mutable_order_filled()->set_order_id("order-2");
+    h.publish(e);  // fills order-2 completely
+    e = h.make(Event::kOrderFilled);
+    e.mutable_order_filled()->set_order_id("order-2");
+    e.mutable_order_filled()->set_fill_id("fill-again");
+    bad_then_good(e);  // fill_closed_order
+    h.publish_raw(std::string("\xff\xff\xff\x0f not protobuf", 17));
+    good();  // undecodable
+  }
   Harness h;
   std::vector<std::string> good_ids;
 };
 
 TEST_F(RejectsTest, EveryReasonIsRecordedAndTheStreamContinues) {
-  h.publish(h.make(Event::kAgentRegistered));  // max_leverage 10
-  Event e = h.make(Event::kOrderFilled);
-  e.mutable_order_filled()->set_order_id("ghost");
-  bad_then_good(e);  // fill_unknown_order
-  e = h.make(Event::kOrderAccepted);
-  e.mutable_order_accepted()->set_order_id("ghost");
-  bad_then_good(e);  // order_unknown
-  e = h.make(Event::kOrderPlaced);
-  e.mutable_order_placed()->set_leverage(20);
-  bad_then_good(e);  // leverage_above_max
-  e = h.make(Event::kDecisionMade);
-  e.mutable_decision_made()->set_confidence("1.01");
-  bad_then_good(e);  // invalid_field (confidence outside 0..1)
-  e = h.make(Event::kOrderPlaced);
-  e.mutable_order_placed()->set_quantity("-1");
-  bad_then_good(e);                        // invalid_field (negative quantity)
-  h.publish(h.make(Event::kOrderPlaced));  // order-1, 0.5
-  h.publish(h.make(Event::kOrderAccepted));
-  bad_then_good(h.make(Event::kOrderPlaced));  // duplicate_order_id
-  e = h.make(Event::kOrderFilled);
-  e.mutable_order_filled()->set_quantity("0.6");
-  bad_then_good(e);  // overfill
-  e = h.make(Event::kOrderFilled);
-  e.mutable_order_filled()->set_quantity("0.1");
-  h.publish(e);  // fill-1 applied
-  e = h.make(Event::kOrderFilled);
-  e.mutable_order_filled()->set_quantity("0.1");
-  bad_then_good(e);                              // duplicate_fill_id
-  bad_then_good(h.make(Event::kOrderAccepted));  // invalid_transition
-  h.publish(h.make(Event::kOrderCanceled));
-  e = h.make(Event::kOrderFilled);
-  e.mutable_order_filled()->set_fill_id("fill-late");
-  e.mutable_order_filled()->set_quantity("0.1");
-  bad_then_good(e);                             // fill_after_cancel
-  bad_then_good(h.make(Event::kOrderExpired));  // transition_from_closed
-  Event placed2 = h.make(Event::kOrderPlaced);
-  placed2.mutable_order_placed()->set_order_id("order-2");
-  h.publish(placed2);
-  e = h.make(Event::kOrderFilled);
-  e.mutable_order_filled()->set_order_id("order-2");
-  h.publish(e);  // fills order-2 completely
-  e = h.make(Event::kOrderFilled);
-  e.mutable_order_filled()->set_order_id("order-2");
-  e.mutable_order_filled()->set_fill_id("fill-again");
-  bad_then_good(e);  // fill_closed_order
-  h.publish_raw(std::string("\xff\xff\xff\x0f not protobuf", 17));
-  good();  // undecodable
-
+  publish_one_of_every_reason();
   const ProjectorStats stats = h.project();
   EXPECT_EQ(stats.events_rejected, 13);
 
@@ -84,6 +87,25 @@ TEST_F(RejectsTest, EveryReasonIsRecordedAndTheStreamContinues) {
                                 "invalid_field", "invalid_field", "duplicate_order_id", "overfill",
                                 "duplicate_fill_id", "invalid_transition", "fill_after_cancel",
                                 "transition_from_closed", "fill_closed_order", "undecodable"}));
+  // Rejected events changed nothing.
+  EXPECT_EQ(h.count("orders"), 2);
+  EXPECT_EQ(
+      h.value("SELECT status || ' ' || filled_quantity FROM orders WHERE order_id = 'order-1'"),
+      "canceled 0.10000000");
+  EXPECT_EQ(h.count("fills"), 2);
+  EXPECT_EQ(h.count("decisions"), 0);
+  // Every event after a bad one was projected.
+  for (const std::string& id : good_ids) {
+    EXPECT_EQ(h.count("heartbeats WHERE event_id = '" + id + "'"), 1) << id;
+  }
+  EXPECT_EQ(h.count("processed_events WHERE outcome = 'rejected'"), 12);
+  EXPECT_EQ(h.value("SELECT next_offset FROM consumer_offsets"),
+            h.value("SELECT max(kafka_offset) + 1 FROM event_archive"));
+}
+
+TEST_F(RejectsTest, EveryRejectKeepsItsCoordinatesBytesEventAndSystemEvent) {
+  publish_one_of_every_reason();
+  h.project();
   // Every reject has its coordinates, bytes and (when decodable) the decoded event.
   EXPECT_EQ(h.count("rejects WHERE kafka_topic = '" + h.topic() +
                     "' AND kafka_partition = 0 AND payload IS NOT NULL AND details <> ''"),
@@ -103,20 +125,6 @@ TEST_F(RejectsTest, EveryReasonIsRecordedAndTheStreamContinues) {
                     "WHERE s.source = 'derived' AND s.event_type = 'projection_reject' "
                     "AND s.details->>'reason' = r.reason"),
             13);
-  // Rejected events changed nothing.
-  EXPECT_EQ(h.count("orders"), 2);
-  EXPECT_EQ(
-      h.value("SELECT status || ' ' || filled_quantity FROM orders WHERE order_id = 'order-1'"),
-      "canceled 0.10000000");
-  EXPECT_EQ(h.count("fills"), 2);
-  EXPECT_EQ(h.count("decisions"), 0);
-  // Every event after a bad one was projected.
-  for (const std::string& id : good_ids) {
-    EXPECT_EQ(h.count("heartbeats WHERE event_id = '" + id + "'"), 1) << id;
-  }
-  EXPECT_EQ(h.count("processed_events WHERE outcome = 'rejected'"), 12);
-  EXPECT_EQ(h.value("SELECT next_offset FROM consumer_offsets"),
-            h.value("SELECT max(kafka_offset) + 1 FROM event_archive"));
 }
 
 // Valid by the contract but refused by PostgreSQL (here a CHECK constraint the test adds; in

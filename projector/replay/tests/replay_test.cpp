@@ -89,8 +89,16 @@ TEST(Replay, KafkaAndArchiveRebuildsEqualTheLiveTablesRowForRow) {
   EXPECT_EQ(archive.events, static_cast<std::int64_t>(records.size()));
   const auto archive_diff = compare_schemas(connection, "rebuild_kafka", "rebuild_archive");
   EXPECT_TRUE(archive_diff.empty()) << describe_differences(archive_diff);
+}
 
-  // --verify: equal now; after tampering with one live row, the difference is named by key.
+// --verify: equal now; after tampering with one live row, the difference is named by key.
+TEST(Replay, VerifyNamesATamperedRowByItsKey) {
+  const std::string topic = ledger::testing::create_topic("replay.verify", 2);
+  const std::string uri = migrated_database("replay_verify");
+  produce(topic, mixed_run(17, 800, 2));
+  project_live(topic, uri, "ledger");
+  const std::atomic<bool> stop{false};
+  pqxx::connection connection(uri);
   ReplayResult verified = replay(replay_options(topic, uri, ReplayMode::kVerify), stop);
   EXPECT_TRUE(verified.differences.empty()) << describe_differences(verified.differences);
   {
@@ -212,96 +220,122 @@ TEST(Replay, AsOfKeepsEveryAgentOfASharedPartition) {
   }
 }
 
+// The live projector of a deployment: runs into the "ledger" schema on its own thread until
+// stop(), while a replay rebuilds beside it.
+class LiveProjector {
+ public:
+  LiveProjector(const std::string& topic, const std::string& uri)
+      : thread_([this, topic, uri] {
+          try {
+            Extensions extensions;
+            Projector projector(projector_options(topic, uri, "ledger"));
+            for (ProjectionExtension* extension : extensions.raw()) {
+              projector.add_extension(extension);
+            }
+            projector.run(stop_);
+          } catch (const std::exception& e) {
+            error_ = e.what();
+          }
+        }) {}
+  ~LiveProjector() { stop(); }
+  void stop() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+  // What made the projector stop, "" when stop() did; read after stop().
+  const std::string& error() const { return error_; }
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::string error_;
+  std::thread thread_;  // last: it starts once the members it uses exist
+};
+
+// Readers of the live tables: a thread that reads in a loop until stop(), counting reads and
+// errors (a swap must never make a reader fail).
+class LoopingReader {
+ public:
+  explicit LoopingReader(const std::string& uri)
+      : thread_([this, uri] {
+          pqxx::connection connection(uri);
+          while (!stop_) {
+            try {
+              pqxx::read_transaction tx(connection);
+              tx.exec1(
+                  "SELECT (SELECT count(*) FROM ledger.orders) + (SELECT count(*) FROM "
+                  "ledger.fills) + (SELECT count(*) FROM ledger.consumer_offsets)");
+              ++reads;
+            } catch (const std::exception& e) {
+              if (errors++ == 0) first_error = e.what();
+            }
+          }
+        }) {}
+  ~LoopingReader() { stop(); }
+  void stop() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+  std::atomic<std::int64_t> reads{0};
+  std::atomic<std::int64_t> errors{0};
+  std::string first_error;  // read after stop()
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+// Waits until `schema` has committed `total` records or the deadline passed; returns the count.
+std::int64_t wait_committed(const std::string& uri, const std::string& schema, std::int64_t total,
+                            Clock::time_point deadline) {
+  while (committed_total(uri, schema) < total && Clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return committed_total(uri, schema);
+}
+
 TEST(Replay, SwapIsAtomicWhileTheLiveProjectorKeepsCommitting) {
   const std::string topic = ledger::testing::create_topic("replay.swap", 3);
   const std::string uri = migrated_database("replay_swap");
   const std::vector<RawRecord> records = mixed_run(13, 6000, 4);
+  const auto total = static_cast<std::int64_t>(records.size());
   const auto half = static_cast<long>(records.size() / 2);
   produce(topic, std::vector<RawRecord>(records.begin(), records.begin() + half));
-
-  std::atomic<bool> stop_live{false};
-  std::string live_error;
-  std::thread live([&] {
-    try {
-      Extensions extensions;
-      Projector projector(projector_options(topic, uri, "ledger"));
-      for (ProjectionExtension* extension : extensions.raw()) projector.add_extension(extension);
-      projector.run(stop_live);
-    } catch (const std::exception& e) {
-      live_error = e.what();
-    }
-  });
+  LiveProjector live(topic, uri);
   const auto deadline = Clock::now() + std::chrono::milliseconds(kTimeoutMs);
-  while (committed_total(uri, "ledger") < half && Clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  if (committed_total(uri, "ledger") != half) {
-    stop_live = true;
-    live.join();
-    FAIL() << "the live projector did not catch up: " << live_error;
+  if (wait_committed(uri, "ledger", half, deadline) != half) {
+    live.stop();
+    FAIL() << "the live projector did not catch up: " << live.error();
   }
 
   // During the rebuild: the rest of the log arrives slowly, and a reader keeps reading.
-  std::atomic<bool> stop_others{false};
   std::thread publisher([&] {
-    for (long begin = half; begin < static_cast<long>(records.size()) && !stop_others;
-         begin += 150) {
+    for (long begin = half; begin < static_cast<long>(records.size()); begin += 150) {
       const long end = std::min<long>(begin + 150, static_cast<long>(records.size()));
       produce(topic, std::vector<RawRecord>(records.begin() + begin, records.begin() + end));
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   });
-  std::atomic<std::int64_t> reads{0};
-  std::atomic<std::int64_t> read_errors{0};
-  std::string first_error;
-  std::thread reader([&] {
-    pqxx::connection connection(uri);
-    while (!stop_others) {
-      try {
-        pqxx::read_transaction tx(connection);
-        tx.exec1(
-            "SELECT (SELECT count(*) FROM ledger.orders) + (SELECT count(*) FROM "
-            "ledger.fills) + (SELECT count(*) FROM ledger.consumer_offsets)");
-        ++reads;
-      } catch (const std::exception& e) {
-        if (read_errors++ == 0) first_error = e.what();
-      }
-    }
-  });
+  LoopingReader reader(uri);
   const std::int64_t live_before = committed_total(uri, "ledger");
   const std::atomic<bool> stop{false};
   ReplayOptions options = replay_options(topic, uri, ReplayMode::kSwap);
   options.projector.batch_events_max = 300;  // a slower rebuild, so the live side overlaps it
   ReplayResult result;
-  try {
-    result = replay(options, stop);
-  } catch (const std::exception& e) {
-    ADD_FAILURE() << "replay: " << e.what();
-  }
+  EXPECT_NO_THROW(result = replay(options, stop));
   publisher.join();
-  stop_others = true;
-  reader.join();
-  if (::testing::Test::HasFailure()) {
-    stop_live = true;
-    live.join();
-    return;
-  }
-  EXPECT_EQ(read_errors.load(), 0) << first_error;
-  EXPECT_GT(reads.load(), 10);
+  reader.stop();
+  if (::testing::Test::HasFailure()) return;
+  EXPECT_EQ(reader.errors.load(), 0) << reader.first_error;
+  EXPECT_GT(reader.reads.load(), 10);
   EXPECT_EQ(result.target_schema, "ledger");
   ASSERT_FALSE(result.old_schema.empty());
   // The live projector committed into the old schema while the rebuild ran.
   EXPECT_GT(committed_total(uri, result.old_schema), live_before);
 
   // After the swap the live projector carries on in the new schema by itself.
-  const auto total = static_cast<std::int64_t>(records.size());
-  while (committed_total(uri, "ledger") < total && Clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  stop_live = true;
-  live.join();
-  EXPECT_EQ(live_error, "");
-  EXPECT_EQ(committed_total(uri, "ledger"), total);
+  EXPECT_EQ(wait_committed(uri, "ledger", total, deadline), total);
+  live.stop();
+  EXPECT_EQ(live.error(), "");
   EXPECT_EQ(count(uri, "SELECT count(*) FROM ledger.event_archive"), total);
   const ReplayResult verified = replay(replay_options(topic, uri, ReplayMode::kVerify), stop);
   EXPECT_TRUE(verified.differences.empty()) << describe_differences(verified.differences);
