@@ -34,7 +34,8 @@ TEST(ExactlyOnceTest, SigkillAtRandomMomentsChangesNothing) {
   const std::string topic = ledger::testing::create_topic("guarantees.kill", kPartitions);
   const std::string uri = ledger::testing::create_database("guarantees_kill");
   migrate_schema(uri, "ledger");
-  const std::string group = "torture-kill";
+  // A group of its own: two runs of this test at once (another build dir) share the broker.
+  const std::string group = "torture-kill-" + ledger::testing::unique_suffix();
   const std::string logs = work_dir("kill-" + ledger::testing::unique_suffix());
 
   PacedProducer producer(bootstrap, topic,
