@@ -92,7 +92,32 @@ void Consumer::assign_at(std::vector<RdKafka::TopicPartition*>& partitions,
   ++generation_;
 }
 
-void Consumer::on_assign(std::vector<RdKafka::TopicPartition*>& partitions) {
+std::vector<RdKafka::TopicPartition*> partitions_of_topic(
+    const std::vector<RdKafka::TopicPartition*>& assignment, const std::string& topic,
+    std::vector<RdKafka::TopicPartition*>& foreign) {
+  std::vector<RdKafka::TopicPartition*> own;
+  for (RdKafka::TopicPartition* partition : assignment) {
+    (partition->topic() == topic ? own : foreign).push_back(partition);
+  }
+  return own;
+}
+
+void Consumer::on_assign(std::vector<RdKafka::TopicPartition*>& assignment) {
+  std::vector<RdKafka::TopicPartition*> foreign;
+  std::vector<RdKafka::TopicPartition*> partitions =
+      partitions_of_topic(assignment, options_.kafka.topic, foreign);
+  if (!foreign.empty()) {
+    std::string names;
+    for (const RdKafka::TopicPartition* partition : foreign) {
+      names += (names.empty() ? "" : ", ") + partition->topic() + "[" +
+               std::to_string(partition->partition()) + "]";
+    }
+    refused_assignment_ = "group '" + options_.group + "' assigned " + names +
+                          " to this projector, which consumes topic '" + options_.kafka.topic +
+                          "': another deployment shares the group (or its group.instance.id); "
+                          "give each topic's projectors a group of their own (--group)";
+    spdlog::error("projector: refusing partitions: {}", refused_assignment_);
+  }
   std::vector<std::int32_t> ids;
   ids.reserve(partitions.size());
   for (const RdKafka::TopicPartition* partition : partitions) ids.push_back(partition->partition());

@@ -147,6 +147,12 @@ ProjectorStats Projector::Impl::run(const std::atomic<bool>& stop,
     messages_.clear();
     const std::uint64_t generation = consumer_->generation();
     consumer_->poll_batch(messages_, options_.batch_events_max, options_.batch_wait_ms_max, stop);
+    if (!consumer_->refused_assignment().empty()) {
+      const std::string reason = consumer_->refused_assignment();
+      messages_.clear();
+      consumer_->close();
+      throw std::runtime_error("projector: " + reason);
+    }
     if (consumer_->generation() != generation || consumer_->needs_reseek()) {
       if (!messages_.empty()) ++runner_.stats().batches_dropped;
       continue;

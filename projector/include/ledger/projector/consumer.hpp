@@ -7,6 +7,10 @@
 // generation change must be dropped by the caller (its partitions may have moved). When the
 // loader fails during a rebalance, the partitions are assigned anyway and needs_reseek() turns
 // true: the caller must drop what it consumed and call reassign() with offsets it loaded.
+// Partitions of any topic but options.kafka.topic are never assigned: the group can hand them
+// over when another deployment shares it (a static member taking over a group.instance.id gets
+// that member's last assignment, whatever it subscribed to). refused_assignment() then says
+// so, and the caller must stop: their events would be stored under the wrong topic.
 // Needs: one thread only (librdkafka calls the rebalance callback inside consume()).
 #pragma once
 
@@ -20,6 +24,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <string>
 #include <vector>
 
 #include "ledger/projector/options.hpp"
@@ -55,6 +60,8 @@ class Consumer {
   // bumps the generation. Clears needs_reseek().
   void reassign(const StoredOffsets& offsets);
   std::vector<std::int32_t> assigned_partitions() const;
+  // Empty, or why an assignment held partitions of another topic (names both topics).
+  const std::string& refused_assignment() const { return refused_assignment_; }
 
   // True when a first assignment happened and every assigned partition's stored offset has
   // reached its end (high watermark or partition EOF). Queries the broker (bounded timeout).
@@ -65,7 +72,7 @@ class Consumer {
 
  private:
   class Rebalancer;
-  void on_assign(std::vector<RdKafka::TopicPartition*>& partitions);
+  void on_assign(std::vector<RdKafka::TopicPartition*>& assignment);
   void on_revoke();
   void assign_at(std::vector<RdKafka::TopicPartition*>& partitions, const StoredOffsets& offsets);
 
@@ -79,6 +86,12 @@ class Consumer {
   bool assigned_once_ = false;
   bool needs_reseek_ = false;
   bool closed_ = false;
+  std::string refused_assignment_;
 };
+
+// The partitions of `topic` in `assignment` (not owned, as given); the others go to `foreign`.
+std::vector<RdKafka::TopicPartition*> partitions_of_topic(
+    const std::vector<RdKafka::TopicPartition*>& assignment, const std::string& topic,
+    std::vector<RdKafka::TopicPartition*>& foreign);
 
 }  // namespace ledger::projector
