@@ -2,6 +2,7 @@
 #include <nlohmann/json.hpp>
 #include <tuple>
 
+#include "archive_chain_rows.hpp"
 #include "binary_copy.hpp"
 #include "ledger/events/json.hpp"
 #include "ledger/projector/row_text.hpp"
@@ -76,25 +77,32 @@ std::optional<Uuid> uuid_or_null(const DecodedEvent& event) {
 
 void Store::write_archive(pqxx::dbtransaction& tx, const BatchRows& rows) {
   const std::string& topic = options_.kafka.topic;
-  copy_binary(tx, "event_archive",
-              Columns{"event_id", "agent_id", "event_type", "occurred_at", "session", "sequence",
-                      "correlation_id", "causation_id", "kafka_topic", "kafka_partition",
-                      "kafka_offset", "payload"},
-              rows.archive, [&](const DecodedEvent* e) {
-                const bool decoded = has_event_text(*e);
-                const Event& ev = e->event;
-                std::optional<std::int64_t> sequence;
-                if (e->status != DecodeStatus::kUndecodable && ev.sequence() != 0) {
-                  sequence = static_cast<std::int64_t>(ev.sequence());
-                }
-                return std::make_tuple(
-                    uuid_or_null(*e), decoded ? view_or_null(ev.agent_id()) : OptView(),
-                    event_type_text(*e), Timestamp{effective_time_us(*e)},
-                    decoded ? view_or_null(ev.session()) : OptView(), sequence,
-                    decoded ? view_or_null(ev.correlation_id()) : OptView(),
-                    decoded ? view_or_null(ev.causation_id()) : OptView(), std::string_view(topic),
-                    e->record.partition, e->record.offset, Bytea{e->record.value});
-              });
+  if (rows.archive.empty()) return;
+  const std::vector<events::ChainHash> hashes =
+      chain_archive_rows(tx, topic, rows.archive, chain_seeds_);
+  std::size_t row_index = 0;  // copy_binary visits the rows in order
+  copy_binary(
+      tx, "event_archive",
+      Columns{"event_id", "agent_id", "event_type", "occurred_at", "session", "sequence",
+              "correlation_id", "causation_id", "kafka_topic", "kafka_partition", "kafka_offset",
+              "payload", "chain_hash"},
+      rows.archive, [&](const DecodedEvent* e) {
+        const events::ChainHash& hash = hashes[row_index++];
+        const bool decoded = has_event_text(*e);
+        const Event& ev = e->event;
+        std::optional<std::int64_t> sequence;
+        if (e->status != DecodeStatus::kUndecodable && ev.sequence() != 0) {
+          sequence = static_cast<std::int64_t>(ev.sequence());
+        }
+        return std::make_tuple(
+            uuid_or_null(*e), decoded ? view_or_null(ev.agent_id()) : OptView(),
+            event_type_text(*e), Timestamp{effective_time_us(*e)},
+            decoded ? view_or_null(ev.session()) : OptView(), sequence,
+            decoded ? view_or_null(ev.correlation_id()) : OptView(),
+            decoded ? view_or_null(ev.causation_id()) : OptView(), std::string_view(topic),
+            e->record.partition, e->record.offset, Bytea{e->record.value},
+            Bytea{std::string_view(reinterpret_cast<const char*>(hash.data()), hash.size())});
+      });
 }
 
 void Store::write_processed(pqxx::dbtransaction& tx, const BatchRows& rows) {

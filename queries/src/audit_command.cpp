@@ -65,8 +65,8 @@ void add_common(CLI::App& sub, AuditCommand& command) {
 }  // namespace
 
 void add_audit_command(CLI::App& app, int& exit_code) {
-  CLI::App* audit =
-      app.add_subcommand("audit", "Audit trails: a decision's chain, an agent's history");
+  CLI::App* audit = app.add_subcommand(
+      "audit", "Audit trails: a decision's chain, an agent's history, the archive's hash chains");
   audit->require_subcommand(1);
 
   auto decision = std::make_shared<AuditCommand>();
@@ -92,6 +92,7 @@ void add_audit_command(CLI::App& app, int& exit_code) {
   by_agent->callback([agent, &exit_code] {
     exit_code = guarded("audit", [&] { return run_audit(*agent, false); });
   });
+  add_chain_audit_commands(*audit, exit_code);
 }
 
 }  // namespace ledger::queries

@@ -17,6 +17,8 @@ namespace ledger::queries {
 
 void add_query_command(CLI::App& app, int& exit_code);
 void add_audit_command(CLI::App& app, int& exit_code);
+// `audit verify` and `audit checkpoint` (chain_command.cpp), under `audit`.
+void add_chain_audit_commands(CLI::App& audit, int& exit_code);
 
 // --agent, --symbol, --strategy, --since, --until.
 void add_filter_options(CLI::App& app, QueryFilters& filters);

@@ -101,6 +101,7 @@ std::map<std::int32_t, std::int64_t> Rebuild::commit(std::span<const Record> bat
 void Rebuild::copy_archive_from(const std::string& live, const OffsetMap& below) {
   if (below.empty()) return;
   runner_.set_archive_written_below(below);
+  store_.seed_chain_from(live, below);  // the copy below runs beside this session's writes
   std::vector<replay_schema::DeferredIndex> archive_indexes;
   std::erase_if(deferred_, [&](const replay_schema::DeferredIndex& index) {
     if (index.table_name != "event_archive") return false;

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "ledger/events/archive_chain.hpp"
 #include "ledger/projector/batch_rows.hpp"
 #include "ledger/projector/consumer.hpp"
 #include "ledger/projector/options.hpp"
@@ -66,6 +67,11 @@ class Store {
   // Offset fence, in partition order. Throws FencedError on a mismatch.
   void advance_offsets(pqxx::dbtransaction& tx,
                        const std::map<std::int32_t, OffsetAdvance>& advances);
+  // For a rebuild whose archive rows below `below` are copied from `schema` by another session:
+  // the archive's hash chain continues from there (archive_chain_rows.hpp).
+  void seed_chain_from(const std::string& schema,
+                       const std::map<std::int32_t, std::int64_t>& below);
+
   // Every row of the batch (append-only tables and state tables).
   void write_rows(pqxx::dbtransaction& tx, const BatchRows& rows, const ProjectionState& state);
 
@@ -90,6 +96,7 @@ class Store {
 
   ProjectorOptions options_;
   std::unique_ptr<pqxx::connection> connection_;
+  std::map<std::int32_t, events::ChainTip> chain_seeds_;  // see seed_chain_from
 };
 
 }  // namespace ledger::projector

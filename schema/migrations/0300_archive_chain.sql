@@ -1,0 +1,12 @@
+-- 0300 archive chain (issue 15, tamper evidence): every event_archive row carries chain_hash,
+-- SHA-256 over the previous row's hash on the same (kafka_topic, kafka_partition) chain, the
+-- row's payload and its coordinates (definition: events/include/ledger/events/archive_chain.hpp).
+-- The projector writes it in the batch transaction that archives the row; `ledger audit verify`
+-- recomputes it.
+--
+-- A plain nullable column with no default, the one ALTER every backend takes the same way:
+-- TimescaleDB hypertables (compressed chunks included, with or without the Apache-only
+-- license), pg_partman's native range partitions (the column propagates from the parent to
+-- every partition and the default partition) and the plain partitioned table. Rows archived
+-- before this migration stay NULL; verify reports them as unchained (a NULL is never clean).
+ALTER TABLE event_archive ADD COLUMN chain_hash bytea;
