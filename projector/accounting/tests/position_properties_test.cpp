@@ -4,7 +4,9 @@
 #include <rapidcheck/gtest.h>
 
 #include <map>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ledger/projector/accounting/performance.hpp"
@@ -249,6 +251,63 @@ RC_GTEST_PROP(PositionBookProperties, ShownFiguresAreTheExactOnesRoundedHalfEven
       RC_ASSERT(gap <= bound && gap >= -bound);
     }
   }
+}
+
+// round_half_even(value / quantity) on non-negative int128, written out independently.
+__int128 reference_half_even(__int128 value, __int128 quantity) {
+  __int128 quotient = value / quantity;
+  const __int128 twice = 2 * (value % quantity);
+  if (twice > quantity || (twice == quantity && quotient % 2 != 0)) ++quotient;
+  return quotient;
+}
+
+rc::Gen<std::int64_t> gen_small_or_large(std::int64_t large) {
+  return rc::gen::oneOf(rc::gen::inRange<std::int64_t>(1, 100),
+                        rc::gen::inRange<std::int64_t>(1, large));
+}
+
+RC_GTEST_PROP(PositionBookProperties, AveragesAreTheExactRatioRoundedOnce, (bool buy)) {
+  // Entries then exits on one symbol, quantities of a few 10^-8 or up to 10^6, prices of a few
+  // 10^-8 or up to 10^7: every shown average is round_half_even_8(sum |q| x p / sum |q|).
+  const auto entries = *rc::gen::nonEmpty(
+      rc::gen::container<std::vector<std::pair<std::int64_t, std::int64_t>>>(rc::gen::pair(
+          gen_small_or_large(100'000'000'000'000), gen_small_or_large(1'000'000'000'000'000))));
+  const auto exits =
+      *rc::gen::container<std::vector<std::pair<std::int64_t, std::int64_t>>>(rc::gen::pair(
+          gen_small_or_large(100'000'000'000'000), gen_small_or_large(1'000'000'000'000'000)));
+  PositionBook book("agent");
+  __int128 entry_value = 0, entry_quantity = 0, exit_value = 0, exit_quantity = 0;
+  std::size_t index = 0;
+  for (const auto& [quantity, price] : entries) {
+    Op op{.buy = buy, .price_units = price, .quantity_units = quantity};
+    RC_ASSERT(book.apply_fill(to_fill(op, index++)).ok());
+    entry_value += static_cast<__int128>(quantity) * price;
+    entry_quantity += quantity;
+    const Position& position = *book.find(kSymbols[0]);
+    RC_ASSERT(position.average_entry_price().value().units() ==
+              reference_half_even(entry_value, entry_quantity));
+  }
+  std::optional<RoundTrip> trip;
+  for (std::size_t i = 0; i <= exits.size() && !trip; ++i) {
+    const __int128 open = entry_quantity - exit_quantity;
+    // The last step closes what is left at the last price drawn (or 1).
+    const std::int64_t price = i < exits.size() ? exits[i].second : 100'000'000;
+    const auto quantity = static_cast<std::int64_t>(
+        i < exits.size() && exits[i].first < open ? exits[i].first : open);
+    Op op{.buy = !buy, .price_units = price, .quantity_units = quantity};
+    auto result = book.apply_fill(to_fill(op, index++));
+    RC_ASSERT(result.ok());
+    exit_value += static_cast<__int128>(quantity) * price;
+    exit_quantity += quantity;
+    trip = result->round_trip;
+    const Position& position = *book.find(kSymbols[0]);
+    RC_ASSERT(average_price(position.exit_value, position.exit_quantity).units() ==
+              reference_half_even(exit_value, exit_quantity));
+  }
+  RC_ASSERT(trip.has_value());
+  RC_ASSERT(trip->entry_price_average().units() ==
+            reference_half_even(entry_value, entry_quantity));
+  RC_ASSERT(trip->exit_price_average().units() == reference_half_even(exit_value, exit_quantity));
 }
 
 RC_GTEST_PROP(MulDivHalfEven, MatchesDirectInt128Division, (std::int64_t a, std::int64_t num)) {
