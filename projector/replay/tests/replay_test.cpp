@@ -319,7 +319,14 @@ TEST(Replay, SwapIsAtomicWhileTheLiveProjectorKeepsCommitting) {
   const std::int64_t live_before = committed_total(uri, "ledger");
   const std::atomic<bool> stop{false};
   ReplayOptions options = replay_options(topic, uri, ReplayMode::kSwap);
-  options.projector.batch_events_max = 300;  // a slower rebuild, so the live side overlaps it
+  options.projector.batch_events_max = 300;
+  // The rebuild waits after its first batch until the live side has committed more, so the two
+  // overlap however fast the rebuild is.
+  options.progress = [&, waited = false](const ReplayProgress&) mutable {
+    if (waited) return;
+    waited = true;
+    wait_committed(uri, "ledger", live_before + 1, deadline);
+  };
   ReplayResult result;
   EXPECT_NO_THROW(result = replay(options, stop));
   publisher.join();
