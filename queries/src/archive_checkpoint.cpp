@@ -34,6 +34,10 @@ const char* break_kind_name(BreakKind kind) {
       return "truncated";
     case BreakKind::kCheckpointMismatch:
       return "checkpoint_mismatch";
+    case BreakKind::kDiffersFromKafka:
+      return "differs_from_kafka";
+    case BreakKind::kNotInKafka:
+      return "not_in_kafka";
   }
   return "unknown";
 }
@@ -101,8 +105,13 @@ void write_verify_result(const VerifyResult& result, std::ostream& out) {
                        break_kind_name(broken.kind), broken.topic, broken.partition, broken.offset,
                        broken.detail);
   } else {
-    out << fmt::format("clean: {} chains, {} rows verified\n", result.chains.size(),
+    out << fmt::format("clean: {} chains, {} rows verified", result.chains.size(),
                        result.rows_checked);
+    if (result.rows_compared_with_kafka) {
+      out << fmt::format(", {} rows equal to the topic's records",
+                         *result.rows_compared_with_kafka);
+    }
+    out << '\n';
   }
   for (const ChainHead& chain : result.chains) {
     out << fmt::format("  {}/{}: {} rows, last offset {}, head {}\n", chain.topic, chain.partition,

@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "commands_internal.hpp"
+#include "ledger/queries/archive_against_kafka.hpp"
 #include "ledger/queries/archive_verify.hpp"
 
 namespace ledger::queries {
@@ -22,6 +23,9 @@ struct ChainCommand {
   std::optional<std::string> since;
   std::optional<std::string> checkpoint_path;  // verify: statements to check
   std::optional<std::string> output_path;      // checkpoint: append the statement here
+  bool against_kafka = false;                  // verify: also compare with the topic
+  producer::KafkaOptions kafka;                // verify --against-kafka: where the topic is
+  int kafka_timeout_ms = 30'000;
   int timeout_ms = 300'000;
 };
 
@@ -35,7 +39,8 @@ std::unique_ptr<ReadOnlySession> open_session(const ChainCommand& command) {
   return std::make_unique<ReadOnlySession>(*uri, options);
 }
 
-int run_verify(const ChainCommand& command) {
+int run_verify(ChainCommand command) {
+  if (command.database.state_dir.empty()) command.database.state_dir = command.kafka.state_dir;
   VerifyOptions options;
   options.agent = command.agent;
   if (command.since) options.since = resolve_time(*command.since, std::chrono::system_clock::now());
@@ -45,7 +50,13 @@ int run_verify(const ChainCommand& command) {
     options.checkpoints = read_checkpoints(in);
   }
   const std::unique_ptr<ReadOnlySession> session = open_session(command);
-  const VerifyResult result = verify_archive(*session, options);
+  VerifyResult result = verify_archive(*session, options);
+  if (command.against_kafka && !result.first_break) {
+    const KafkaCompare compared =
+        compare_with_kafka(*session, result.chains, command.kafka, command.kafka_timeout_ms);
+    result.rows_compared_with_kafka = compared.rows_compared;
+    result.first_break = compared.first_break;
+  }
   write_verify_result(result, std::cout);
   return result.first_break ? EXIT_FAILURE : EXIT_SUCCESS;
 }
@@ -85,6 +96,16 @@ void add_chain_audit_commands(CLI::App& audit, int& exit_code) {
                         "an age), trusting the stored hash before it");
   by_verify->add_option("--checkpoint", verify->checkpoint_path,
                         "A file of `audit checkpoint` statements the archive must still extend");
+  by_verify->add_flag("--against-kafka", verify->against_kafka,
+                      "Also compare every archived row with the record at its offset in the "
+                      "topic (catches an archive rewritten with its hashes recomputed)");
+  by_verify
+      ->add_option("--kafka-timeout-ms", verify->kafka_timeout_ms,
+                   "--against-kafka: how long to wait for each record from the broker")
+      ->capture_default_str()
+      ->check(CLI::Range(100, 3'600'000));
+  producer::add_kafka_options(*by_verify, verify->kafka);
+  by_verify->remove_option(by_verify->get_option("--topic"));  // the archive names its topics
   add_connection(*by_verify, *verify);
   by_verify->callback([verify, &exit_code] {
     exit_code = guarded("audit verify", [&] { return run_verify(*verify); });

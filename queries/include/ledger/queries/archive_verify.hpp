@@ -43,6 +43,8 @@ enum class BreakKind {
   kUnchained,           // no stored hash (archived before migration 0300, or cleared)
   kTruncated,           // the chain ends before a checkpoint's offset
   kCheckpointMismatch,  // at a checkpoint's offset, another head or another count
+  kDiffersFromKafka,    // --against-kafka: the row's bytes are not the topic's record there
+  kNotInKafka,          // --against-kafka: the topic has no record at the row's offset
 };
 const char* break_kind_name(BreakKind kind);
 
@@ -65,6 +67,7 @@ struct VerifyResult {
   std::vector<ChainHead> chains;  // as found (heads of the rows read)
   std::int64_t rows_checked = 0;
   std::optional<ChainBreak> first_break;
+  std::optional<std::int64_t> rows_compared_with_kafka;  // set when --against-kafka ran
 };
 
 VerifyResult verify_archive(ReadOnlySession& session, const VerifyOptions& options);
