@@ -1,7 +1,8 @@
-// `ledger audit verify [--agent A] [--since T] [--checkpoint FILE]` and `ledger audit checkpoint
-// [--output FILE]`: the archive's hash chains (archive_verify.hpp). verify exits 0 when every
-// chain is clean and extends every checkpoint given, 1 at the first broken link (printed with
-// its coordinates) or on an error.
+// `ledger audit verify [--agent A] [--since T] [--checkpoint FILE] [--checkpoint-topic T]
+// [--against-kafka]` and `ledger audit checkpoint [--output FILE] [--output-topic T]`: the
+// archive's hash chains (archive_verify.hpp, archive_against_kafka.hpp, checkpoint_topic.hpp).
+// verify exits 0 when every chain is clean and extends every checkpoint given, 1 at the first
+// broken link (printed with its coordinates) or on an error.
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -13,6 +14,7 @@
 #include "commands_internal.hpp"
 #include "ledger/queries/archive_against_kafka.hpp"
 #include "ledger/queries/archive_verify.hpp"
+#include "ledger/queries/checkpoint_topic.hpp"
 
 namespace ledger::queries {
 namespace {
@@ -21,10 +23,12 @@ struct ChainCommand {
   schema::DatabaseOptions database;
   std::optional<std::string> agent;
   std::optional<std::string> since;
-  std::optional<std::string> checkpoint_path;  // verify: statements to check
-  std::optional<std::string> output_path;      // checkpoint: append the statement here
-  bool against_kafka = false;                  // verify: also compare with the topic
-  producer::KafkaOptions kafka;                // verify --against-kafka: where the topic is
+  std::optional<std::string> checkpoint_path;   // verify: statements to check
+  std::optional<std::string> output_path;       // checkpoint: append the statement here
+  std::optional<std::string> checkpoint_topic;  // verify: statements to check, from a topic
+  std::optional<std::string> output_topic;      // checkpoint: also send the statement here
+  bool against_kafka = false;                   // verify: also compare with the topic
+  producer::KafkaOptions kafka;                 // verify --against-kafka: where the topic is
   int kafka_timeout_ms = 30'000;
   int timeout_ms = 300'000;
 };
@@ -49,6 +53,11 @@ int run_verify(ChainCommand command) {
     if (!in) throw std::runtime_error("cannot read checkpoint file " + *command.checkpoint_path);
     options.checkpoints = read_checkpoints(in);
   }
+  if (command.checkpoint_topic) {
+    const std::vector<ChainHead> heads =
+        read_checkpoint_topic(command.kafka, *command.checkpoint_topic, command.kafka_timeout_ms);
+    options.checkpoints.insert(options.checkpoints.end(), heads.begin(), heads.end());
+  }
   const std::unique_ptr<ReadOnlySession> session = open_session(command);
   VerifyResult result = verify_archive(*session, options);
   if (command.against_kafka && !result.first_break) {
@@ -61,7 +70,8 @@ int run_verify(ChainCommand command) {
   return result.first_break ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
-int run_checkpoint(const ChainCommand& command) {
+int run_checkpoint(ChainCommand command) {
+  if (command.database.state_dir.empty()) command.database.state_dir = command.kafka.state_dir;
   const std::unique_ptr<ReadOnlySession> session = open_session(command);
   const std::string statement =
       checkpoint_json(archive_heads(*session), std::chrono::system_clock::now());
@@ -72,7 +82,22 @@ int run_checkpoint(const ChainCommand& command) {
     out.flush();
     if (!out) throw std::runtime_error("cannot append to " + *command.output_path);
   }
+  if (command.output_topic) {
+    append_checkpoint_to_topic(statement, command.kafka, *command.output_topic,
+                               command.kafka_timeout_ms);
+  }
   return EXIT_SUCCESS;
+}
+
+// -b, -X, --state-dir (no -t: the topics come from the archive or their own option) and the
+// wait for the broker.
+void add_kafka(CLI::App& sub, ChainCommand& command) {
+  sub.add_option("--kafka-timeout-ms", command.kafka_timeout_ms,
+                 "How long to wait for the broker (per record awaited)")
+      ->capture_default_str()
+      ->check(CLI::Range(100, 3'600'000));
+  producer::add_kafka_options(sub, command.kafka);
+  sub.remove_option(sub.get_option("--topic"));
 }
 
 void add_connection(CLI::App& sub, ChainCommand& command) {
@@ -99,13 +124,10 @@ void add_chain_audit_commands(CLI::App& audit, int& exit_code) {
   by_verify->add_flag("--against-kafka", verify->against_kafka,
                       "Also compare every archived row with the record at its offset in the "
                       "topic (catches an archive rewritten with its hashes recomputed)");
-  by_verify
-      ->add_option("--kafka-timeout-ms", verify->kafka_timeout_ms,
-                   "--against-kafka: how long to wait for each record from the broker")
-      ->capture_default_str()
-      ->check(CLI::Range(100, 3'600'000));
-  producer::add_kafka_options(*by_verify, verify->kafka);
-  by_verify->remove_option(by_verify->get_option("--topic"));  // the archive names its topics
+  by_verify->add_option("--checkpoint-topic", verify->checkpoint_topic,
+                        "A Kafka topic of `audit checkpoint --output-topic` statements the "
+                        "archive must still extend");
+  add_kafka(*by_verify, *verify);
   add_connection(*by_verify, *verify);
   by_verify->callback([verify, &exit_code] {
     exit_code = guarded("audit verify", [&] { return run_verify(*verify); });
@@ -118,6 +140,9 @@ void add_chain_audit_commands(CLI::App& audit, int& exit_code) {
       "head hash");
   by_checkpoint->add_option("--output", checkpoint->output_path,
                             "Also append the statement to this file");
+  by_checkpoint->add_option("--output-topic", checkpoint->output_topic,
+                            "Also send the statement to this Kafka topic (acks=all)");
+  add_kafka(*by_checkpoint, *checkpoint);
   add_connection(*by_checkpoint, *checkpoint);
   by_checkpoint->callback([checkpoint, &exit_code] {
     exit_code = guarded("audit checkpoint", [&] { return run_checkpoint(*checkpoint); });

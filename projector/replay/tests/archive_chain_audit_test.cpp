@@ -4,7 +4,7 @@
 // a payload byte, a fill's price in its source event, a deleted row, two rows' payloads
 // swapped, the tail truncated (against a checkpoint taken before), a stored hash edited; and,
 // with --against-kafka, an archive rewritten with its hashes recomputed, or holding a row at an
-// offset the topic does not have.
+// offset the topic does not have; checkpoints kept in a Kafka topic.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
@@ -14,6 +14,7 @@
 #include <pqxx/pqxx>
 
 #include "ledger/events/archive_chain.hpp"
+#include "ledger/producer/topic_reader.hpp"
 #include "ledger/testing/services.hpp"
 #include "ledger/v1/events.pb.h"
 #include "replay_support.hpp"
@@ -302,6 +303,42 @@ TEST(ArchiveChain, AgainstKafkaWithNoBrokerIsAClearError) {
       ledger_audit(ledger.uri, "verify --against-kafka -b 127.0.0.1:1 --kafka-timeout-ms 2000");
   EXPECT_EQ(run.exit_code, 1) << run.output;
   EXPECT_NE(run.output.find("from the broker in 2000 ms"), std::string::npos) << run.output;
+}
+
+TEST(ArchiveChain, ACheckpointKeptInATopicCatchesATruncatedTail) {
+  const Ledger ledger("topic_checkpoint");
+  const std::string statements = ledger::testing::create_topic("chain.checkpoints", 1);
+  const std::string kafka = " -b " + ledger::testing::kafka_bootstrap();
+  AuditRun run = ledger_audit(ledger.uri, "checkpoint --output-topic " + statements + kafka);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  const std::vector<producer::Record> sent =
+      producer::read_topic(ledger::testing::kafka_bootstrap(), statements, 30'000);
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].value + "\n", run.output);  // what was printed is what was sent
+  run = ledger_audit(ledger.uri, "verify --checkpoint-topic " + statements + kafka);
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+
+  const std::string last = text(ledger.uri,
+                                "SELECT max(kafka_offset) FROM ledger.event_archive "
+                                "WHERE kafka_partition = 0");
+  exec(ledger.uri,
+       "DELETE FROM ledger.event_archive WHERE kafka_partition = 0 AND kafka_offset = " + last);
+  run = ledger_audit(ledger.uri, "verify --checkpoint-topic " + statements + kafka);
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_NE(run.output.find("BROKEN truncated topic=" + ledger.topic + " partition=0 "),
+            std::string::npos)
+      << run.output;
+}
+
+TEST(ArchiveChain, AMalformedStatementInTheCheckpointTopicIsNamed) {
+  const Ledger ledger("topic_malformed");
+  const std::string statements = ledger::testing::create_topic("chain.checkpoints", 1);
+  produce(statements, {RawRecord{"ledger-audit-checkpoint", "{\"chains\": 7}", 0, 0}});
+  const AuditRun run = ledger_audit(ledger.uri, "verify --checkpoint-topic " + statements + " -b " +
+                                                    ledger::testing::kafka_bootstrap());
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_NE(run.output.find("topic " + statements + ": checkpoint line 1"), std::string::npos)
+      << run.output;
 }
 
 }  // namespace
