@@ -140,4 +140,11 @@ std::unique_ptr<RdKafka::Conf> make_kafka_conf(const KafkaOptions& options, std:
   return conf;
 }
 
+void set_kafka_property(RdKafka::Conf& conf, const std::string& key, const std::string& value) {
+  std::string errstr;
+  if (conf.set(key, value, errstr) != RdKafka::Conf::CONF_OK) {
+    throw std::runtime_error("Kafka property " + key + "=" + value + ": " + errstr);
+  }
+}
+
 }  // namespace ledger::producer

@@ -8,29 +8,23 @@
 #include <stdexcept>
 
 #include "ledger/events/uuid.hpp"
+#include "ledger/producer/kafka_options.hpp"
 
 namespace ledger::producer {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-void set_checked(RdKafka::Conf& conf, const std::string& key, const std::string& value) {
-  std::string errstr;
-  if (conf.set(key, value, errstr) != RdKafka::Conf::CONF_OK) {
-    throw std::runtime_error("Kafka property " + key + "=" + value + ": " + errstr);
-  }
-}
-
 std::unique_ptr<RdKafka::Conf> make_reader_conf(const TopicReaderOptions& options) {
   std::unique_ptr<RdKafka::Conf> conf(RdKafka::Conf::create(RdKafka::Conf::CONF_GLOBAL));
   // KafkaConsumer needs a group.id; a fresh one, never joined (assign() only), never committed.
-  set_checked(*conf, "group.id", "ledger-reader-" + events::make_uuid_v7());
-  set_checked(*conf, "enable.auto.commit", "false");
-  set_checked(*conf, "enable.auto.offset.store", "false");
-  set_checked(*conf, "enable.partition.eof", "true");
-  set_checked(*conf, "auto.offset.reset", "earliest");
-  if (!options.brokers.empty()) set_checked(*conf, "bootstrap.servers", options.brokers);
-  for (const auto& [key, value] : options.properties) set_checked(*conf, key, value);
+  set_kafka_property(*conf, "group.id", "ledger-reader-" + events::make_uuid_v7());
+  set_kafka_property(*conf, "enable.auto.commit", "false");
+  set_kafka_property(*conf, "enable.auto.offset.store", "false");
+  set_kafka_property(*conf, "enable.partition.eof", "true");
+  set_kafka_property(*conf, "auto.offset.reset", "earliest");
+  if (!options.brokers.empty()) set_kafka_property(*conf, "bootstrap.servers", options.brokers);
+  for (const auto& [key, value] : options.properties) set_kafka_property(*conf, key, value);
   return conf;
 }
 

@@ -26,30 +26,19 @@ class Consumer::Rebalancer : public RdKafka::RebalanceCb {
   Consumer& owner_;
 };
 
-namespace {
-
-void set_or_throw(RdKafka::Conf& conf, const std::string& key, const std::string& value) {
-  std::string errstr;
-  if (conf.set(key, value, errstr) != RdKafka::Conf::CONF_OK) {
-    throw std::runtime_error("Kafka property " + key + "=" + value + ": " + errstr);
-  }
-}
-
-}  // namespace
-
 Consumer::Consumer(const ProjectorOptions& options, OffsetLoader loader)
     : options_(options), loader_(std::move(loader)), rebalancer_(new Rebalancer(*this)) {
   std::string error;
   std::unique_ptr<RdKafka::Conf> conf = producer::make_kafka_conf(options.kafka, error);
   if (!conf) throw std::runtime_error(error);
   // Our offsets live in PostgreSQL; Kafka's committed offsets are never used.
-  set_or_throw(*conf, "group.id", options.group);
-  set_or_throw(*conf, "enable.auto.commit", "false");
-  set_or_throw(*conf, "enable.auto.offset.store", "false");
-  set_or_throw(*conf, "auto.offset.reset", "earliest");
-  set_or_throw(*conf, "isolation.level", "read_committed");
-  set_or_throw(*conf, "enable.partition.eof", "true");
-  set_or_throw(*conf, "partition.assignment.strategy", "range,roundrobin");
+  producer::set_kafka_property(*conf, "group.id", options.group);
+  producer::set_kafka_property(*conf, "enable.auto.commit", "false");
+  producer::set_kafka_property(*conf, "enable.auto.offset.store", "false");
+  producer::set_kafka_property(*conf, "auto.offset.reset", "earliest");
+  producer::set_kafka_property(*conf, "isolation.level", "read_committed");
+  producer::set_kafka_property(*conf, "enable.partition.eof", "true");
+  producer::set_kafka_property(*conf, "partition.assignment.strategy", "range,roundrobin");
   std::string errstr;
   if (conf->set("rebalance_cb", rebalancer_.get(), errstr) != RdKafka::Conf::CONF_OK) {
     throw std::runtime_error("Kafka rebalance_cb: " + errstr);

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "archive_rows.hpp"
 #include "ledger/events/archive_chain.hpp"
 
 namespace ledger::queries {
@@ -14,43 +15,14 @@ namespace {
 
 using events::ChainHash;
 
-struct ArchiveRow {
-  std::int64_t offset = 0;
-  std::string payload;
-  std::optional<ChainHash> stored;  // nullopt: NULL (or not 32 bytes)
-};
-
 struct Chain {
   std::string topic;
   std::int32_t partition = 0;
 };
 
-std::string bytes_of(const pqxx::field& field) {
-  const pqxx::binarystring blob(field);
-  return std::string(reinterpret_cast<const char*>(blob.data()), blob.size());
-}
-
 std::vector<ArchiveRow> read_page(ReadOnlySession& session, const Chain& chain,
                                   std::int64_t offset_min) {
-  const pqxx::result result = session.exec(
-      "SELECT kafka_offset, payload, chain_hash FROM event_archive "
-      "WHERE kafka_topic = $1 AND kafka_partition = $2 AND kafka_offset >= $3 "
-      "ORDER BY kafka_offset LIMIT $4",
-      {chain.topic, std::to_string(chain.partition), std::to_string(offset_min),
-       std::to_string(kVerifyPageRowsMax)});
-  std::vector<ArchiveRow> rows;
-  rows.reserve(result.size());
-  for (const pqxx::row& row : result) {
-    ArchiveRow out;
-    out.offset = row[0].as<std::int64_t>();
-    out.payload = bytes_of(row[1]);
-    if (!row[2].is_null()) {
-      ChainHash hash{};
-      if (events::chain_from_bytes(bytes_of(row[2]), hash)) out.stored = hash;
-    }
-    rows.push_back(std::move(out));
-  }
-  return rows;
+  return read_archive_page(session, chain.topic, chain.partition, offset_min);
 }
 
 std::vector<Chain> list_chains(ReadOnlySession& session, const VerifyOptions& options) {

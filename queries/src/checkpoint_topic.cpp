@@ -26,13 +26,6 @@ class DeliveryResult : public RdKafka::DeliveryReportCb {
   std::string error;
 };
 
-void set_or_throw(RdKafka::Conf& conf, const std::string& key, const std::string& value) {
-  std::string error;
-  if (conf.set(key, value, error) != RdKafka::Conf::CONF_OK) {
-    throw std::runtime_error("Kafka property " + key + "=" + value + ": " + error);
-  }
-}
-
 }  // namespace
 
 void append_checkpoint_to_topic(const std::string& statement, const producer::KafkaOptions& kafka,
@@ -40,9 +33,9 @@ void append_checkpoint_to_topic(const std::string& statement, const producer::Ka
   std::string error;
   std::unique_ptr<RdKafka::Conf> conf = producer::make_kafka_conf(kafka, error);
   if (!conf) throw std::runtime_error(error);
-  set_or_throw(*conf, "enable.idempotence", "true");
-  set_or_throw(*conf, "acks", "all");
-  set_or_throw(*conf, "message.timeout.ms", std::to_string(timeout_ms));
+  producer::set_kafka_property(*conf, "enable.idempotence", "true");
+  producer::set_kafka_property(*conf, "acks", "all");
+  producer::set_kafka_property(*conf, "message.timeout.ms", std::to_string(timeout_ms));
   DeliveryResult result;
   if (conf->set("dr_cb", &result, error) != RdKafka::Conf::CONF_OK) {
     throw std::runtime_error("Kafka dr_cb: " + error);

@@ -9,6 +9,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "ledger/producer/kafka_options.hpp"
 #include "ledger/projector/batch_runner.hpp"
 #include "replay_source.hpp"
 
@@ -16,13 +17,6 @@ namespace ledger::projector {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-void set_or_throw(RdKafka::Conf& conf, const std::string& key, const std::string& value) {
-  std::string errstr;
-  if (conf.set(key, value, errstr) != RdKafka::Conf::CONF_OK) {
-    throw std::runtime_error("Kafka property " + key + "=" + value + ": " + errstr);
-  }
-}
 
 class KafkaSource : public ReplayLogSource {
  public:
@@ -32,14 +26,14 @@ class KafkaSource : public ReplayLogSource {
     std::unique_ptr<RdKafka::Conf> conf = producer::make_kafka_conf(options.kafka, error);
     if (!conf) throw std::runtime_error(error);
     // assign() only: the group id is required by librdkafka but never joins or commits.
-    set_or_throw(*conf, "group.id", "ledger-replay-" + std::to_string(::getpid()));
-    set_or_throw(*conf, "enable.auto.commit", "false");
-    set_or_throw(*conf, "enable.auto.offset.store", "false");
-    set_or_throw(*conf, "auto.offset.reset", "error");
-    set_or_throw(*conf, "isolation.level", "read_committed");
-    set_or_throw(*conf, "enable.partition.eof", "true");
-    set_or_throw(*conf, "fetch.max.bytes", "104857600");
-    set_or_throw(*conf, "max.partition.fetch.bytes", "16777216");
+    producer::set_kafka_property(*conf, "group.id", "ledger-replay-" + std::to_string(::getpid()));
+    producer::set_kafka_property(*conf, "enable.auto.commit", "false");
+    producer::set_kafka_property(*conf, "enable.auto.offset.store", "false");
+    producer::set_kafka_property(*conf, "auto.offset.reset", "error");
+    producer::set_kafka_property(*conf, "isolation.level", "read_committed");
+    producer::set_kafka_property(*conf, "enable.partition.eof", "true");
+    producer::set_kafka_property(*conf, "fetch.max.bytes", "104857600");
+    producer::set_kafka_property(*conf, "max.partition.fetch.bytes", "16777216");
     std::string errstr;
     consumer_.reset(RdKafka::KafkaConsumer::create(conf.get(), errstr));
     if (!consumer_) throw std::runtime_error("cannot create Kafka consumer: " + errstr);

@@ -302,7 +302,9 @@ TEST(ArchiveChain, AgainstKafkaWithNoBrokerIsAClearError) {
   const AuditRun run =
       ledger_audit(ledger.uri, "verify --against-kafka -b 127.0.0.1:1 --kafka-timeout-ms 2000");
   EXPECT_EQ(run.exit_code, 1) << run.output;
-  EXPECT_NE(run.output.find("from the broker in 2000 ms"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("audit verify: metadata of topic " + ledger.topic + ": "),
+            std::string::npos)
+      << run.output;
 }
 
 TEST(ArchiveChain, ACheckpointKeptInATopicCatchesATruncatedTail) {

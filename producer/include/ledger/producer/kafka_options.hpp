@@ -63,4 +63,8 @@ std::optional<std::string> resolve_brokers(const KafkaOptions& options, std::str
 // set, each result checked. Returns nullptr and fills `error` (naming the property) on failure.
 std::unique_ptr<RdKafka::Conf> make_kafka_conf(const KafkaOptions& options, std::string& error);
 
+// conf.set(key, value); throws std::runtime_error("Kafka property key=value: <reason>") when
+// librdkafka refuses it.
+void set_kafka_property(RdKafka::Conf& conf, const std::string& key, const std::string& value);
+
 }  // namespace ledger::producer

@@ -4,10 +4,11 @@
 // and checking that every archived row holds exactly the value of the record at its offset.
 // This catches what the chain alone cannot: an archive rewritten with its hashes recomputed.
 //
-// Promises: reads only: assigns partitions directly (no group join, nothing committed),
-// isolation.level=read_committed; memory bounded by one page of rows (kVerifyPageRowsMax) and
-// librdkafka's fetch buffers. The first difference is returned; a broker that does not answer
-// within `timeout_ms` (per record awaited) or refuses the partition is a std::runtime_error.
+// Promises: reads only (producer::TopicReader: partitions assigned, no group join, nothing
+// committed), isolation.level=read_committed, up to each partition's end when it is opened;
+// memory bounded by one page of rows (kVerifyPageRowsMax) and librdkafka's fetch buffers. The first
+// difference is returned; a broker that does not answer within `timeout_ms` (per record awaited) or
+// refuses the partition is a std::runtime_error.
 #pragma once
 
 #include <cstdint>
